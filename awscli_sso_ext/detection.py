@@ -1,0 +1,47 @@
+"""Which output format the calling shell reads: the hook's AWS_SSO_EXT_SHELL, else shellingham."""
+
+from __future__ import annotations
+
+from awscli_sso_ext.errors import UsageError
+from awscli_sso_ext.shells import FORMAT_OF_SHELL, FORMATS
+
+SHELL_VARIABLE = "AWS_SSO_EXT_SHELL"
+FALLBACK_FORMAT = "bash"
+
+
+def caller_format(environ) -> tuple[str, str | None]:
+    """(format name, a note for stderr when the format is a guess, else None)."""
+    named = environ.get(SHELL_VARIABLE)
+    if named:
+        chosen = FORMAT_OF_SHELL.get(named, named if named in FORMATS else None)
+        if chosen is None:
+            raise UsageError(
+                f"{SHELL_VARIABLE}={named!r} names no shell this tool writes for.",
+                f"Set it to one of: {', '.join(sorted(FORMAT_OF_SHELL))}.",
+            )
+        return chosen, None
+    shell = _detected_shell()
+    if shell is None:
+        return FALLBACK_FORMAT, (
+            "Could not tell which shell is running this command; printing bash syntax. "
+            "Choose another with --format."
+        )
+    chosen = FORMAT_OF_SHELL.get(shell.lower())
+    if chosen is None:
+        return FALLBACK_FORMAT, (
+            f"This command runs under {shell}, which this tool does not write for; "
+            "printing bash syntax. Choose another with --format."
+        )
+    return chosen, None
+
+
+def _detected_shell() -> str | None:
+    try:
+        import shellingham
+    except ImportError:
+        return None
+    try:
+        name, _path = shellingham.detect_shell()
+    except shellingham.ShellDetectionFailure:
+        return None
+    return name

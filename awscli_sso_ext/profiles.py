@@ -1,0 +1,153 @@
+"""The profile model: profiles, their regions and SSO targets, read from the host's session."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+
+from awscli_sso_ext.errors import ConfigError, UnknownProfileError
+
+_SSO_ROLE_KEYS = ("sso_account_id", "sso_role_name")
+
+
+@dataclass(frozen=True)
+class SsoTarget:
+    """Where an SSO profile's credentials come from: one role in one account."""
+
+    account_id: str
+    role_name: str
+    start_url: str
+    sso_region: str
+    session_name: str | None  # None for a legacy profile (sso_start_url in the profile)
+    registration_scopes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One named profile as the CLI sees it."""
+
+    name: str
+    region: str | None
+    sso: SsoTarget | None
+
+
+class ProfileBook:
+    """All profiles of the config and credentials files, looked up by name."""
+
+    def __init__(self, full_config: dict, config_file: str):
+        self._profiles = full_config.get("profiles", {})
+        self._sso_sessions = full_config.get("sso_sessions", {})
+        self.config_file = config_file
+
+    @classmethod
+    def from_session(cls, session) -> ProfileBook:
+        """Reads the host CLI's botocore session; a file that doesn't parse is a ConfigError."""
+        from botocore.exceptions import ConfigParseError
+
+        config_file = os.path.expanduser(session.get_config_variable("config_file") or "")
+        try:
+            full_config = session.full_config
+        except ConfigParseError as error:
+            raise ConfigError(
+                f"The AWS config can't be read: {error}",
+                "Fix the syntax of that file (every setting must be inside a [section] "
+                "and look like `name = value`), then run the command again.",
+            ) from error
+        return cls(full_config, config_file)
+
+    def names(self) -> list[str]:
+        """Every profile name, sorted."""
+        return sorted(self._profiles)
+
+    def get(self, name: str) -> Profile:
+        """The profile called `name`; UnknownProfileError or ConfigError when it can't be used."""
+        settings = self._profiles.get(name)
+        if settings is None:
+            raise UnknownProfileError(
+                f"The profile {name!r} is not in {self.config_file} or the credentials file.",
+                self._unknown_profile_fix(name),
+            )
+        return Profile(
+            name=name, region=settings.get("region"), sso=self._sso_target(name, settings)
+        )
+
+    def suggestions(self, name: str, limit: int = 5) -> list[str]:
+        """Profile names the user may have meant: prefix and substring matches, then close ones."""
+        wanted = name.casefold()
+        names = self.names()
+        picked = [n for n in names if n.casefold().startswith(wanted)]
+        picked += [n for n in names if wanted in n.casefold() and n not in picked]
+        picked += [
+            n
+            for n in difflib.get_close_matches(name, names, n=limit, cutoff=0.6)
+            if n not in picked
+        ]
+        return picked[:limit]
+
+    def _unknown_profile_fix(self, name: str) -> str:
+        suggestions = self.suggestions(name)
+        if suggestions:
+            return "Did you mean: " + ", ".join(repr(s) for s in suggestions) + "?"
+        if not self._profiles:
+            return (
+                f"No profiles are configured: add one to {self.config_file} (`aws configure sso`)."
+            )
+        return f"Known profiles: {', '.join(repr(n) for n in self.names()[:10])}" + (
+            ", ..." if len(self._profiles) > 10 else ""
+        )
+
+    def _sso_target(self, name: str, settings: dict) -> SsoTarget | None:
+        session_name = settings.get("sso_session")
+        if session_name is None and "sso_start_url" not in settings:
+            return None
+        missing = [key for key in _SSO_ROLE_KEYS if not settings.get(key)]
+        if session_name is not None:
+            session = self._sso_session(name, session_name)
+            start_url, sso_region = session["sso_start_url"], session["sso_region"]
+            scopes = _split_scopes(session.get("sso_registration_scopes", ""))
+        else:
+            missing += [key for key in ("sso_region",) if not settings.get(key)]
+            start_url, sso_region, scopes = (
+                settings["sso_start_url"],
+                settings.get("sso_region"),
+                (),
+            )
+        if missing:
+            raise ConfigError(
+                f"The profile {name!r} in {self.config_file} is an SSO profile "
+                f"but has no {' or '.join(missing)}.",
+                f"Add {', '.join(k + ' = ...' for k in missing)} to that profile "
+                "(or run `aws configure sso` on AWS CLI v2).",
+            )
+        return SsoTarget(
+            account_id=settings["sso_account_id"],
+            role_name=settings["sso_role_name"],
+            start_url=start_url,
+            sso_region=sso_region,
+            session_name=session_name,
+            registration_scopes=scopes,
+        )
+
+    def _sso_session(self, profile_name: str, session_name: str) -> dict:
+        session = self._sso_sessions.get(session_name)
+        if session is None:
+            raise ConfigError(
+                f"The profile {profile_name!r} in {self.config_file} names "
+                f"sso_session = {session_name}, "
+                f"but there is no [sso-session {session_name}] section.",
+                f"Add a [sso-session {session_name}] section with sso_start_url and sso_region "
+                "to that file, or correct the name.",
+            )
+        missing = [key for key in ("sso_start_url", "sso_region") if not session.get(key)]
+        if missing:
+            raise ConfigError(
+                f"The [sso-session {session_name}] section in {self.config_file} "
+                f"has no {' or '.join(missing)}.",
+                f"Add {', '.join(k + ' = ...' for k in missing)} to that section.",
+            )
+        return session
+
+
+def _split_scopes(text: str) -> tuple[str, ...]:
+    return tuple(scope.strip() for scope in text.split(",") if scope.strip())

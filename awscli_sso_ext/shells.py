@@ -1,0 +1,156 @@
+"""The one place that knows shell syntax: quoting and rendering an environment in each format."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+# PowerShell treats the typographic single quotes as quotes too; each is escaped by doubling.
+_POWERSHELL_QUOTES = ("'", "\u2018", "\u2019", "\u201a", "\u201b")
+
+
+class UnrepresentableValueError(ValueError):
+    """A value no environment variable can hold (a NUL character)."""
+
+
+def posix_quote(value: str) -> str:
+    """A single word for bash, zsh and POSIX sh that evaluates to exactly `value`."""
+    quoted = shlex.quote(value)
+    if quoted == value and value.startswith("="):
+        # shlex leaves `=cmd` bare, but zsh expands it to the path of `cmd`, even after `NAME=`.
+        return f"'{value}'"
+    return quoted
+
+
+def fish_quote(value: str) -> str:
+    """A single-quoted fish word: backslash first, then the quote (shlex.quote breaks in fish)."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def powershell_quote(value: str) -> str:
+    """A single-quoted PowerShell string; `$` and backtick stay literal there."""
+    for quote in _POWERSHELL_QUOTES:
+        value = value.replace(quote, quote + quote)
+    return "'" + value + "'"
+
+
+def checked_items(environment: dict) -> list:
+    """(name, value) pairs sorted by name, after checking that every one can be rendered."""
+    for name, value in environment.items():
+        if not _NAME.match(name):
+            raise ValueError(f"not a variable name: {name!r}")
+        if value is not None and "\0" in value:
+            raise UnrepresentableValueError(
+                f"The value for {name} contains a NUL character, which no environment "
+                "variable can hold."
+            )
+    return sorted(environment.items())
+
+
+class OutputFormat:
+    """Renders {name: value or None} as text, sorted by name, one statement a line."""
+
+    NAME = ""
+    DOCUMENTATION = ""
+    CAN_UNSET = True
+
+    def render(self, environment: dict) -> str:
+        lines = [
+            self.unset_line(name) if value is None else self.set_line(name, value)
+            for name, value in checked_items(environment)
+        ]
+        return "".join(line + "\n" for line in lines if line is not None)
+
+    def set_line(self, name: str, value: str) -> str:
+        raise NotImplementedError
+
+    def unset_line(self, name: str):
+        raise NotImplementedError
+
+
+class BashFormat(OutputFormat):
+    NAME = "bash"
+    DOCUMENTATION = "bash (and POSIX sh, dash, ksh): `export NAME='value'` and `unset NAME`."
+
+    def set_line(self, name, value):
+        return f"export {name}={posix_quote(value)}"
+
+    def unset_line(self, name):
+        return f"unset {name}"
+
+
+class ZshFormat(BashFormat):
+    NAME = "zsh"
+    DOCUMENTATION = "zsh: the same statements as bash."
+
+
+class FishFormat(OutputFormat):
+    NAME = "fish"
+    DOCUMENTATION = "fish: `set -gx NAME 'value'` and `set -e NAME`."
+
+    def set_line(self, name, value):
+        return f"set -gx {name} {fish_quote(value)}"
+
+    def unset_line(self, name):
+        return f"set -e {name}"
+
+
+class PowerShellFormat(OutputFormat):
+    NAME = "powershell"
+    DOCUMENTATION = (
+        "PowerShell (pwsh and Windows PowerShell): `$env:NAME = 'value'` and "
+        "`Remove-Item -LiteralPath Env:NAME`."
+    )
+
+    def set_line(self, name, value):
+        return f"$env:{name} = {powershell_quote(value)}"
+
+    def unset_line(self, name):
+        return f"Remove-Item -LiteralPath Env:{name} -ErrorAction SilentlyContinue"
+
+
+class DotenvFormat(OutputFormat):
+    NAME = "dotenv"
+    DOCUMENTATION = (
+        "a .env file (python-dotenv, docker compose): `NAME='value'` for the variables "
+        "that are set; a .env file can't unset anything."
+    )
+    CAN_UNSET = False
+
+    def set_line(self, name, value):
+        # python-dotenv reads `\\` and `\'` as escapes inside single quotes, like fish.
+        return f"{name}={fish_quote(value)}"
+
+    def unset_line(self, name):
+        return None
+
+
+class JsonFormat(OutputFormat):
+    NAME = "json"
+    DOCUMENTATION = "JSON: an object of names to values, null meaning unset."
+
+    def render(self, environment):
+        return json.dumps(dict(checked_items(environment)), indent=2) + "\n"
+
+
+FORMATS = {
+    cls.NAME: cls()
+    for cls in (BashFormat, ZshFormat, FishFormat, PowerShellFormat, DotenvFormat, JsonFormat)
+}
+
+# Which format each shell that shellingham can name reads.
+FORMAT_OF_SHELL = {
+    "bash": "bash",
+    "sh": "bash",
+    "dash": "bash",
+    "ash": "bash",
+    "ksh": "bash",
+    "mksh": "bash",
+    "zsh": "zsh",
+    "fish": "fish",
+    "pwsh": "powershell",
+    "powershell": "powershell",
+}

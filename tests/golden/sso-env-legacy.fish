@@ -1,0 +1,13 @@
+set -e AWS_ACCESS_KEY_ID
+set -e AWS_CREDENTIAL_EXPIRATION
+set -e AWS_DEFAULT_PROFILE
+set -gx AWS_DEFAULT_REGION 'us-west-2'
+set -gx AWS_PROFILE 'it\'s mine'
+set -gx AWS_REGION 'us-west-2'
+set -e AWS_SECRET_ACCESS_KEY
+set -e AWS_SECURITY_TOKEN
+set -e AWS_SESSION_TOKEN
+set -gx AWS_SSO_EXT_ACCOUNT '222222222222'
+set -gx AWS_SSO_EXT_ROLE 'Admin’s'
+set -gx AWS_SSO_EXT_SESSION 'https://d-1234567890.awsapps.com/start'
+set -gx AWS_SSO_EXT_START_URL 'https://d-1234567890.awsapps.com/start'

@@ -1,0 +1,13 @@
+unset AWS_ACCESS_KEY_ID
+unset AWS_CREDENTIAL_EXPIRATION
+unset AWS_DEFAULT_PROFILE
+export AWS_DEFAULT_REGION=us-west-2
+export AWS_PROFILE='it'"'"'s mine'
+export AWS_REGION=us-west-2
+unset AWS_SECRET_ACCESS_KEY
+unset AWS_SECURITY_TOKEN
+unset AWS_SESSION_TOKEN
+export AWS_SSO_EXT_ACCOUNT=222222222222
+export AWS_SSO_EXT_ROLE='Admin’s'
+export AWS_SSO_EXT_SESSION=https://d-1234567890.awsapps.com/start
+export AWS_SSO_EXT_START_URL=https://d-1234567890.awsapps.com/start

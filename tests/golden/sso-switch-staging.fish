@@ -1,0 +1,14 @@
+set -e AWS_ACCESS_KEY_ID
+set -e AWS_CREDENTIAL_EXPIRATION
+set -e AWS_DEFAULT_PROFILE
+set -gx AWS_DEFAULT_REGION 'ap-south-1'
+set -gx AWS_PROFILE 'staging'
+set -gx AWS_REGION 'ap-south-1'
+set -e AWS_SECRET_ACCESS_KEY
+set -e AWS_SECURITY_TOKEN
+set -e AWS_SESSION_TOKEN
+set -gx AWS_SSO_EXT_ACCOUNT '111111111111'
+set -gx AWS_SSO_EXT_PREVIOUS_PROFILE 'static'
+set -gx AWS_SSO_EXT_ROLE 'ReadOnlyAccess'
+set -gx AWS_SSO_EXT_SESSION 'corp'
+set -gx AWS_SSO_EXT_START_URL 'https://d-1234567890.awsapps.com/start'

@@ -1,0 +1,181 @@
+"""Quoting and rendering per shell: an exact table, round trips through real shells, invariants."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+
+import pytest
+from conftest import clean_environment, require_program
+from dotenv import dotenv_values
+from hostile import HOSTILE_NAME
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from awscli_sso_ext.shells import (
+    FORMAT_OF_SHELL,
+    FORMATS,
+    UnrepresentableValueError,
+    fish_quote,
+    posix_quote,
+    powershell_quote,
+)
+
+# value: (bash and zsh, fish, PowerShell) -- each checked by hand in the real shell.
+QUOTING_TABLE = {
+    "": ("''", "''", "''"),
+    "a b": ("'a b'", "'a b'", "'a b'"),
+    "'": ("''\"'\"''", "'\\''", "''''"),
+    "''": ("''\"'\"''\"'\"''", "'\\'\\''", "''''''"),
+    "\\": ("'\\'", "'\\\\'", "'\\'"),
+    "a\\": ("'a\\'", "'a\\\\'", "'a\\'"),
+    "\\\\": ("'\\\\'", "'\\\\\\\\'", "'\\\\'"),
+    "$HOME": ("'$HOME'", "'$HOME'", "'$HOME'"),
+    "`id`": ("'`id`'", "'`id`'", "'`id`'"),
+    "$(id)": ("'$(id)'", "'$(id)'", "'$(id)'"),
+    "!": ("'!'", "'!'", "'!'"),
+    "a\nb": ("'a\nb'", "'a\nb'", "'a\nb'"),
+    "a\tb": ("'a\tb'", "'a\tb'", "'a\tb'"),
+    "*?[a]": ("'*?[a]'", "'*?[a]'", "'*?[a]'"),
+    "~root": ("'~root'", "'~root'", "'~root'"),
+    "%n%%": ("%n%%", "'%n%%'", "'%n%%'"),
+    ";|&": ("';|&'", "';|&'", "';|&'"),
+    '"': ("'\"'", "'\"'", "'\"'"),
+    "-n": ("-n", "'-n'", "'-n'"),
+    "=ls": ("'=ls'", "'=ls'", "'=ls'"),  # zsh expands a bare =ls to /usr/bin/ls
+    "a=b": ("a=b", "'a=b'", "'a=b'"),
+    "\x1b[31m": ("'\x1b[31m'", "'\x1b[31m'", "'\x1b[31m'"),
+    "é中🚒": ("'é中🚒'", "'é中🚒'", "'é中🚒'"),
+    "\u2018": ("'\u2018'", "'\u2018'", "'\u2018\u2018'"),
+    "\u2019": ("'\u2019'", "'\u2019'", "'\u2019\u2019'"),
+    "\u201a": ("'\u201a'", "'\u201a'", "'\u201a\u201a'"),
+    "\u201b": ("'\u201b'", "'\u201b'", "'\u201b\u201b'"),
+    "it\u2019s '$x'": (
+        "'it\u2019s '\"'\"'$x'\"'\"''",
+        "'it\u2019s \\'$x\\''",
+        "'it\u2019\u2019s ''$x'''",
+    ),
+}
+
+# How each real shell evaluates a rendered script and prints $V back, NUL-terminated.
+SHELLS = {
+    "bash": (["bash", "--noprofile", "--norc", "-eu"], "bash"),
+    "zsh": (["zsh", "-f", "-eu"], "zsh"),
+    "zsh-rcquotes": (["zsh", "-f", "-eu", "-o", "rcquotes"], "zsh"),
+    "fish": (["fish", "--no-config", "--private"], "fish"),
+}
+
+text_values = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"), max_size=40
+)
+
+
+@pytest.mark.parametrize("value", list(QUOTING_TABLE))
+def test_quoting_table(value):
+    posix, fish, powershell = QUOTING_TABLE[value]
+    assert posix_quote(value) == posix
+    assert fish_quote(value) == fish
+    assert powershell_quote(value) == powershell
+
+
+def round_trip(shell: str, values: list[str], tmp_path) -> list[str]:
+    """Renders `V=value` for each value, runs the script in the real shell, reads $V back."""
+    command, format_name = SHELLS[shell]
+    require_program(command[0])
+    output_format = FORMATS[format_name]
+    script = "".join(
+        output_format.render({"V": value}) + "printf '%s\\0' \"$V\"\n" for value in values
+    )
+    path = tmp_path / f"script.{format_name}"
+    path.write_bytes(script.encode())
+    result = subprocess.run(
+        [*command, str(path)],
+        env=clean_environment(tmp_path),
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0 and result.stderr == b"", result.stderr.decode()
+    return result.stdout.decode().split("\0")[:-1]
+
+
+@pytest.mark.parametrize("shell", list(SHELLS))
+def test_quoting_table_round_trips_in_real_shell(shell, tmp_path):
+    values = [*QUOTING_TABLE, HOSTILE_NAME]
+    assert round_trip(shell, values, tmp_path) == values
+    assert not list(tmp_path.glob("pwned*"))
+
+
+@pytest.mark.parametrize("shell", list(SHELLS))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(values=st.lists(text_values, min_size=50, max_size=120))
+def test_arbitrary_text_round_trips_byte_for_byte(shell, values, tmp_path):
+    assert round_trip(shell, values, tmp_path) == values
+
+
+@settings(max_examples=300)
+@given(values=st.dictionaries(st.from_regex(r"[A-Z_][A-Z0-9_]{0,8}", fullmatch=True), text_values))
+def test_dotenv_round_trips_through_python_dotenv(values):
+    text = FORMATS["dotenv"].render(values)
+    assert dotenv_values(stream=io.StringIO(text), interpolate=False) == values
+    assert dotenv_values(stream=io.StringIO(text)) == values  # `$` in single quotes stays literal
+
+
+def powershell_single_quoted_value(word: str) -> str:
+    """Reads a PowerShell single-quoted string literal back, as PowerShell's tokenizer does."""
+    assert word[0] == "'" and word[-1] == "'"
+    body = word[1:-1]
+    assert re.fullmatch(r"(?:[^'\u2018-\u201b]|(['\u2018-\u201b])\1)*", body, re.S), word
+    return re.sub(r"(['\u2018-\u201b])\1", r"\1", body)
+
+
+@settings(max_examples=500)
+@given(value=text_values)
+def test_powershell_quote_is_one_literal_holding_the_value(value):
+    assert powershell_single_quoted_value(powershell_quote(value)) == value
+
+
+POWERSHELL_LINE = re.compile(
+    r"\$env:[A-Za-z_][A-Za-z0-9_]* = '(?:[^'\u2018-\u201b]|(['\u2018-\u201b])\1)*'"
+    r"|Remove-Item -LiteralPath Env:[A-Za-z_][A-Za-z0-9_]* -ErrorAction SilentlyContinue",
+    re.S,
+)
+
+
+def test_every_powershell_statement_has_the_one_safe_form():
+    environment = {f"V{i}": value for i, value in enumerate(QUOTING_TABLE)}
+    environment.update(GONE=None, HOSTILE=HOSTILE_NAME)
+    powershell = FORMATS["powershell"]
+    statements = [powershell.render({name: environment[name]}) for name in sorted(environment)]
+    assert powershell.render(environment) == "".join(statements)
+    for statement in statements:
+        assert POWERSHELL_LINE.fullmatch(statement[:-1]), statement
+
+
+def test_rendering_is_sorted_one_statement_a_line():
+    environment = {"B": "2", "A": None, "C": "3"}
+    assert FORMATS["bash"].render(environment) == "unset A\nexport B=2\nexport C=3\n"
+    assert FORMATS["fish"].render(environment) == "set -e A\nset -gx B '2'\nset -gx C '3'\n"
+    assert FORMATS["powershell"].render(environment) == (
+        "Remove-Item -LiteralPath Env:A -ErrorAction SilentlyContinue\n$env:B = '2'\n$env:C = '3'\n"
+    )
+    assert FORMATS["dotenv"].render(environment) == "B='2'\nC='3'\n"
+    assert json.loads(FORMATS["json"].render(environment)) == environment
+    assert list(json.loads(FORMATS["json"].render(environment))) == ["A", "B", "C"]
+
+
+def test_names_are_checked_and_nul_is_refused():
+    with pytest.raises(ValueError, match="not a variable name"):
+        FORMATS["bash"].render({"A;rm": "x"})
+    with pytest.raises(UnrepresentableValueError, match="NUL"):
+        FORMATS["fish"].render({"A": "x\0y"})
+
+
+def test_registry_covers_every_format_and_shell():
+    assert list(FORMATS) == ["bash", "zsh", "fish", "powershell", "dotenv", "json"]
+    assert all(name == FORMATS[name].NAME and FORMATS[name].DOCUMENTATION for name in FORMATS)
+    assert set(FORMAT_OF_SHELL.values()) <= set(FORMATS)

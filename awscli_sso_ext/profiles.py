@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
+import shlex
 from dataclasses import dataclass
 
 from awscli_sso_ext.errors import ConfigError, UnknownProfileError
 
 _SSO_ROLE_KEYS = ("sso_account_id", "sso_role_name")
+_PROFILE_HEADER = re.compile(r"^\s*\[\s*profile\s+(.+?)\s*\]\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class ProfileBook:
         """The profile called `name`; UnknownProfileError or ConfigError when it can't be used."""
         settings = self._profiles.get(name)
         if settings is None:
+            self._raise_if_header_was_ignored(name)
             raise UnknownProfileError(
                 f"The profile {name!r} is not in {self.config_file} or the credentials file.",
                 self._unknown_profile_fix(name),
@@ -84,6 +88,28 @@ class ProfileBook:
             if n not in picked
         ]
         return picked[:limit]
+
+    def _raise_if_header_was_ignored(self, name: str) -> None:
+        """botocore silently skips a header it can't shlex-split into two words: say so."""
+        try:
+            with open(self.config_file, encoding="utf-8", errors="replace") as config:
+                text = config.read()
+        except OSError:
+            return
+        for match in _PROFILE_HEADER.finditer(text):
+            written = match.group(1)
+            try:
+                words = shlex.split(written)
+            except ValueError:
+                words = None
+            if words is not None and len(words) == 1:
+                continue  # botocore reads this one
+            if name in (written, " ".join(words or ())):
+                raise ConfigError(
+                    f"The section [profile {written}] in {self.config_file} is ignored by the "
+                    "AWS CLI: a profile name with spaces or quotes must be quoted in its header.",
+                    f"Write the header as [profile {shlex.quote(name)}].",
+                )
 
     def _unknown_profile_fix(self, name: str) -> str:
         suggestions = self.suggestions(name)

@@ -106,3 +106,23 @@ def test_broken_sso_configuration_is_a_config_error_naming_the_file(
     assert problem in error.value.problem
     assert str(tmp_path / "config") in error.value.problem
     assert error.value.fix and error.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [("[profile my team]", "my team"), ("[profile it's]", "it's"), ("[profile  a\\]", "a\\")],
+)
+def test_a_header_botocore_ignores_is_reported_with_the_fix(tmp_path, monkeypatch, header, name):
+    profiles = book(tmp_path, monkeypatch, f"{header}\nregion = eu-west-1\n[profile ok]\n")
+    assert name not in profiles.names()
+    with pytest.raises(ConfigError) as error:
+        profiles.get(name)
+    assert (
+        f"The section {header.replace('  ', ' ')} in {tmp_path / 'config'} is ignored"
+        in error.value.problem
+    )
+    fixed = error.value.fix.removeprefix("Write the header as ").removesuffix(".")
+    assert (
+        book(tmp_path, monkeypatch, f"{fixed}\nregion = eu-west-1\n").get(name).region
+        == "eu-west-1"
+    )

@@ -1,0 +1,18 @@
+"""A local fake of IAM Identity Center (SSO OIDC, SSO portal, STS) for tests and the demo."""
+
+from .calls import Call
+from .faults import FAULTS, Faults
+from .organisation import Account, Lifetimes, Organisation, User, default_organisation
+from .sandbox import Sandbox
+
+__all__ = [
+    "FAULTS",
+    "Account",
+    "Call",
+    "Faults",
+    "Lifetimes",
+    "Organisation",
+    "Sandbox",
+    "User",
+    "default_organisation",
+]

@@ -1,0 +1,422 @@
+"""The SSO token and client-registration cache (~/.aws/sso/cache) shared with `aws sso login`."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, TypeVar
+
+try:
+    import fcntl
+except ImportError:  # Windows: writes stay atomic; only check-then-write goes unguarded.
+    fcntl = None  # type: ignore[assignment]
+
+REFRESH_WINDOW = timedelta(minutes=15)
+"""botocore refreshes, and `aws sso login` replaces, tokens with less than this left."""
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+"""How the CLI writes every time in the cache: UTC, whole seconds."""
+
+_T = TypeVar("_T")
+
+_TOKEN_FIX = "Delete it, then log in again with `aws sso-switch PROFILE` or `aws sso login`."
+_REGISTRATION_FIX = "Delete it; the next login registers a new client."
+_TORN_READ_RETRY_DELAY = 0.05
+_TIME_RE = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?\s*(Z|UTC|[+-]\d{2}:?\d{2})?",
+    re.IGNORECASE,
+)
+
+
+class CacheFileError(Exception):
+    """A cache file exists but can't be used: says which file, what is wrong and the fix."""
+
+    def __init__(self, path: str, problem: str, fix: str = _TOKEN_FIX):
+        super().__init__(f"The SSO cache file {path} {problem}. {fix}")
+        self.path = path
+        self.problem = problem
+        self.fix = fix
+
+
+# --- Where things are ------------------------------------------------------------------
+
+
+def sso_cache_dir(override: str | None = None) -> str:
+    """The cache folder: `override`, else ~/.aws/sso/cache as HOME says now (not at import)."""
+    if override is not None:
+        return override
+    return os.path.expanduser(os.path.join("~", ".aws", "sso", "cache"))
+
+
+def token_cache_key(start_url: str, session_name: str | None = None) -> str:
+    """sha1 hex of the sso-session name, or of the start URL for a legacy profile (None)."""
+    name = start_url if session_name is None else session_name
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()
+
+
+def token_path(
+    start_url: str, session_name: str | None = None, cache_dir: str | None = None
+) -> str:
+    """Path of the token file botocore and `aws sso login` use for this login."""
+    key = token_cache_key(start_url, session_name)
+    return os.path.join(sso_cache_dir(cache_dir), key + ".json")
+
+
+def parse_registration_scopes(raw: str | None) -> list[str] | None:
+    """`sso_registration_scopes` as the CLI parses it: None when unset, else the non-empty
+    comma-separated items in order. The registration key depends on None versus []."""
+    if raw is None:
+        return None
+    return [scope.strip() for scope in raw.split(",") if scope.strip()]
+
+
+def registration_cache_key(
+    start_url: str,
+    region: str,
+    session_name: str | None = None,
+    scopes: Sequence[str] | None = None,
+) -> str:
+    """The key AWS CLI v2 gives a client registration.
+
+    sha1 of ``json.dumps`` with ``sort_keys=True`` and the default separators (", ", ": "),
+    ASCII-escaped, of all five fields; a legacy profile has ``session_name`` null and
+    ``scopes`` null; scopes keep their configured order (see parse_registration_scopes).
+    """
+    args = {
+        "tool": "botocore",
+        "startUrl": start_url,
+        "region": region,
+        "scopes": None if scopes is None else list(scopes),
+        "session_name": session_name,
+    }
+    return hashlib.sha1(json.dumps(args, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def registration_path(
+    start_url: str,
+    region: str,
+    session_name: str | None = None,
+    scopes: Sequence[str] | None = None,
+    cache_dir: str | None = None,
+) -> str:
+    """Path of the client-registration file `aws sso login` (v2) uses for this login."""
+    key = registration_cache_key(start_url, region, session_name, scopes)
+    return os.path.join(sso_cache_dir(cache_dir), key + ".json")
+
+
+# --- Times -----------------------------------------------------------------------------
+
+
+def parse_time(text: str) -> datetime:
+    """An aware UTC datetime from the CLI's format and the variants other SDKs write:
+    fractional seconds, "+00:00" or other offsets, a "UTC" suffix; no zone means UTC."""
+    match = _TIME_RE.fullmatch(text.strip()) if isinstance(text, str) else None
+    if match is None:  # botocore's dateutil would accept more, but nothing writes more
+        raise ValueError("not an ISO 8601 time")
+    day, clock, fraction, zone = match.groups()
+    try:
+        moment = datetime.strptime(f"{day}T{clock}", "%Y-%m-%dT%H:%M:%S")
+        zone_info = _parse_zone(zone)
+    except ValueError:
+        raise ValueError("not a valid time") from None
+    moment = moment.replace(microsecond=int((fraction or "0")[:6].ljust(6, "0")))
+    return moment.replace(tzinfo=zone_info).astimezone(timezone.utc)
+
+
+def _parse_zone(zone: str | None) -> timezone:
+    if zone is None or zone.upper() in ("Z", "UTC"):
+        return timezone.utc
+    sign = -1 if zone[0] == "-" else 1
+    digits = zone[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+
+
+def format_time(moment: datetime) -> str:
+    """The CLI's format: UTC, whole seconds, "Z". Naive datetimes are refused."""
+    return _as_utc(moment).strftime(TIME_FORMAT)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: give it a time zone")
+    return moment.astimezone(timezone.utc)
+
+
+# --- Value objects ---------------------------------------------------------------------
+
+
+@dataclass
+class Token:
+    """An SSO access token as cached by `aws sso login`; times are aware and UTC.
+
+    ``extra`` holds the fields of the file this class doesn't model (e.g. ``receivedAt``),
+    written back unchanged by to_dict().
+    """
+
+    access_token: str
+    expires_at: datetime
+    start_url: str | None = None
+    region: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    registration_expires_at: datetime | None = None
+    refresh_token: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    _FIELDS = (
+        ("startUrl", "start_url", str),
+        ("region", "region", str),
+        ("accessToken", "access_token", str),
+        ("expiresAt", "expires_at", datetime),
+        ("clientId", "client_id", str),
+        ("clientSecret", "client_secret", str),
+        ("registrationExpiresAt", "registration_expires_at", datetime),
+        ("refreshToken", "refresh_token", str),
+    )
+
+    def __post_init__(self) -> None:
+        self.expires_at = _as_utc(self.expires_at)
+        if self.registration_expires_at is not None:
+            self.registration_expires_at = _as_utc(self.registration_expires_at)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Token:
+        """Read the CLI's JSON object; ValueError says what is wrong with it."""
+        values, extra = _split_fields(data, cls._FIELDS, required=("accessToken", "expiresAt"))
+        return cls(**values, extra=extra)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI's JSON object: its field names, times in TIME_FORMAT, unset fields left out."""
+        return _join_fields(self, self._FIELDS)
+
+    def seconds_left(self, now: datetime) -> float:
+        """Seconds from `now` (aware) until the access token expires; negative once expired."""
+        return (self.expires_at - now).total_seconds()
+
+    def is_expired(self, now: datetime) -> bool:
+        """Whether the access token is no longer valid at `now`."""
+        return self.seconds_left(now) <= 0
+
+    def can_refresh(self, now: datetime, *, session_style: bool) -> bool:
+        """Whether botocore can renew it without a login: sso-session profiles only (botocore
+        never refreshes legacy ones), with a refresh token and an unexpired registration."""
+        return (
+            session_style
+            and bool(self.refresh_token and self.client_id and self.client_secret)
+            and self.registration_expires_at is not None
+            and self.registration_expires_at > now
+        )
+
+
+def needs_login(token: Token | None, now: datetime, *, session_style: bool) -> bool:
+    """True when only a login helps: no token, or under REFRESH_WINDOW left (expired
+    included) and botocore can't refresh it. An expired but refreshable token needs no
+    login: botocore refreshes it on its next use, as the CLI does; if that refresh fails,
+    botocore raises TokenRetrievalError and the caller logs in then."""
+    if token is None:
+        return True
+    if token.seconds_left(now) >= REFRESH_WINDOW.total_seconds():
+        return False
+    return not token.can_refresh(now, session_style=session_style)
+
+
+@dataclass
+class Registration:
+    """An OIDC client registration as cached by `aws sso login` (v2); ``extra`` as in Token."""
+
+    client_id: str
+    client_secret: str
+    expires_at: datetime
+    scopes: list[str] | None = None
+    grant_types: list[str] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    _FIELDS = (
+        ("clientId", "client_id", str),
+        ("clientSecret", "client_secret", str),
+        ("expiresAt", "expires_at", datetime),
+        ("scopes", "scopes", list),
+        ("grantTypes", "grant_types", list),
+    )
+
+    def __post_init__(self) -> None:
+        self.expires_at = _as_utc(self.expires_at)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Registration:
+        """Read the CLI's JSON object; ValueError says what is wrong with it."""
+        required = ("clientId", "clientSecret", "expiresAt")
+        values, extra = _split_fields(data, cls._FIELDS, required=required)
+        return cls(**values, extra=extra)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI's JSON object, as Token.to_dict."""
+        return _join_fields(self, self._FIELDS)
+
+    def is_valid_at(self, now: datetime) -> bool:
+        """Whether the CLI's device flow would reuse it at `now`: at least REFRESH_WINDOW
+        left, and not made for the authorization-code (PKCE) flow of CLI v2 2.22+."""
+        if "authorization_code" in (self.grant_types or ()):
+            return False
+        return self.expires_at - now >= REFRESH_WINDOW
+
+
+# (JSON name, attribute, kind): kind is str, datetime (a time string) or list (of strings).
+_FieldTable = Sequence[tuple[str, str, type]]
+
+
+def _split_fields(
+    data: Any, fields: _FieldTable, required: Sequence[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(attribute values, leftover JSON fields) from a JSON object, checking each type."""
+    if not isinstance(data, dict):
+        raise ValueError("does not hold a JSON object")
+    missing = [name for name in required if data.get(name) is None]
+    if missing:
+        raise ValueError(f"lacks {' and '.join(missing)}")
+    extra = dict(data)
+    values = {}
+    for json_name, attribute, kind in fields:
+        value = extra.pop(json_name, None)
+        if value is not None:
+            values[attribute] = _convert(json_name, value, kind)
+    return values, extra
+
+
+def _convert(json_name: str, value: Any, kind: type) -> Any:
+    if kind is datetime:
+        try:
+            return parse_time(value)
+        except ValueError as problem:
+            raise ValueError(f"has {json_name} = {value!r}, which is {problem}") from None
+    if kind is list:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValueError(f"has {json_name} of the wrong type: expected a list of strings")
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"has {json_name} of the wrong type: expected a string")
+    return value
+
+
+def _join_fields(obj: Any, fields: _FieldTable) -> dict[str, Any]:
+    known = {}
+    for json_name, attribute, _kind in fields:
+        value = getattr(obj, attribute)
+        if isinstance(value, datetime):
+            value = format_time(value)
+        if value is not None:
+            known[json_name] = value
+    return {**obj.extra, **known}
+
+
+# --- Files -----------------------------------------------------------------------------
+
+
+def read_token(path: str) -> Token | None:
+    """The token in `path`, None when there is no file; CacheFileError when it is unusable."""
+    return _read(path, Token.from_dict, _TOKEN_FIX)
+
+
+def read_registration(path: str) -> Registration | None:
+    """The registration in `path`, None when there is no file; CacheFileError when unusable."""
+    return _read(path, Registration.from_dict, _REGISTRATION_FIX)
+
+
+def _read(path: str, build: Callable[[Any], _T], fix: str) -> _T | None:
+    try:
+        data = _load_json_patiently(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise CacheFileError(path, f"can't be read ({error.strerror})", fix) from None
+    except ValueError as error:
+        raise CacheFileError(path, f"is not valid JSON ({error})", fix) from None
+    try:
+        return build(data)
+    except ValueError as error:
+        raise CacheFileError(path, str(error), fix) from None
+
+
+def _load_json_patiently(path: str) -> Any:
+    try:
+        return _load_json(path)
+    except ValueError:
+        # AWS CLI v2 truncates and rewrites in place: we may have caught it half-way.
+        time.sleep(_TORN_READ_RETRY_DELAY)
+        return _load_json(path)
+
+
+def _load_json(path: str) -> Any:
+    with open(path, encoding="utf-8") as file:
+        return json.load(file)
+
+
+def write_json_atomically(path: str, data: Any) -> None:
+    """Write `data` as JSON to `path` so that readers see the old file or the new, whole.
+
+    Missing folders are created 0700. The text goes to a temporary file in the same folder,
+    created exclusively with mode 0600 (mkstemp), is fsynced, then renamed over `path`:
+    the file ends up 0600 whatever mode an earlier file had (the CLI creates them 0600).
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    _make_private_dirs(folder)
+    text = json.dumps(data)
+    fd, temp_path = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json.tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp_path, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_path)
+        raise
+
+
+def _make_private_dirs(folder: str) -> None:
+    """Create `folder` and its missing parents with mode 0700; existing ones are left as is."""
+    if os.path.isdir(folder):
+        return
+    parent = os.path.dirname(folder)
+    if parent != folder:
+        _make_private_dirs(parent)
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(folder, 0o700)
+
+
+@contextlib.contextmanager
+def cache_lock(path: str) -> Iterator[None]:
+    """Hold an exclusive lock for the cache file `path` (blocking until it is free).
+
+    A login holds it from "did a fresh token appear meanwhile?" to the write, so two logins
+    never both register or overwrite each other. The lock is flock(2) on ``<key>.lock``
+    beside the file, kept afterwards: removing it would race with the next locker. The CLI
+    doesn't take it; `aws sso logout` skips the empty file since it isn't JSON. Without
+    fcntl (Windows) this only creates the folder: writes are still atomic. Don't fork
+    without exec while holding it: the child would share the lock and keep it held.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    _make_private_dirs(folder)
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def lock_path(path: str) -> str:
+    """The lock file cache_lock() uses for the cache file `path`: <key>.lock beside it."""
+    return os.path.splitext(path)[0] + ".lock"

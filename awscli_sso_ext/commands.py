@@ -26,6 +26,9 @@ class _EnvironmentCommand(BasicCommand):
 
         try:
             text = self._output(parsed_args, parsed_globals)
+        except KeyboardInterrupt:
+            self._say(f"aws {self.NAME}: interrupted; nothing was changed.")
+            return 130
         except SsoExtError as error:
             self._say(f"aws {self.NAME}: {error}")
             return error.exit_code
@@ -38,6 +41,87 @@ class _EnvironmentCommand(BasicCommand):
 
     def _output(self, parsed_args, parsed_globals) -> str:
         raise NotImplementedError
+
+    def _sso_environment(self, profile, region, parsed_args, *, credentials=False, verify=False):
+        """The profile's environment, after logging in when its SSO session has lapsed."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        from awscli_sso_ext import environment
+        from awscli_sso_ext.errors import UsageError
+        from awscli_sso_ext.failures import explain
+
+        env = environment.profile_environment(profile, region)
+        if profile.sso is None:
+            if credentials or verify:
+                raise UsageError(
+                    f"The profile {profile.name!r} is not an SSO profile, so this command "
+                    "has no role credentials to fetch for it.",
+                    "Drop --credentials/--verify, or choose an SSO profile.",
+                )
+            return env
+        try:
+            token = self._login(profile, parsed_args)
+            if credentials or verify:
+                keys = self._role_credentials(profile, parsed_args)
+                token = self._login(profile, parsed_args)  # botocore may have renewed it
+                if credentials:
+                    env.update(environment.credential_variables(keys))
+                if verify:
+                    self._verify(profile.name, keys, region or profile.region)
+        except (BotoCoreError, ClientError) as error:
+            raise explain(error, profile.name, profile.sso) from None
+        env.update(self._login_metadata(profile, token))
+        return env
+
+    def _login(self, profile, parsed_args):
+        from awscli_sso_ext.login import ensure_login
+
+        return ensure_login(
+            _profile_session(profile.name),
+            profile.name,
+            profile.sso,
+            allow_login=not parsed_args.no_login,
+            open_browser=not parsed_args.no_browser,
+            stderr=self._stderr,
+        )
+
+    def _role_credentials(self, profile, parsed_args):
+        """Role keys; a session revoked or lapsed behind our back gets one fresh login."""
+        from botocore.exceptions import TokenRetrievalError, UnauthorizedSSOTokenError
+
+        from awscli_sso_ext.credentials import role_credentials
+        from awscli_sso_ext.login import DeviceLogin
+
+        try:
+            return role_credentials(profile.name)
+        except (UnauthorizedSSOTokenError, TokenRetrievalError):
+            if parsed_args.no_login:
+                raise
+            self._say(f"aws {self.NAME}: the SSO session was not accepted; logging in again.")
+            DeviceLogin(
+                _profile_session(profile.name),
+                profile.name,
+                profile.sso,
+                open_browser=not parsed_args.no_browser,
+                stderr=self._stderr,
+                force=True,
+            ).run()
+            return role_credentials(profile.name)
+
+    def _verify(self, keys_profile, keys, region):
+        from awscli_sso_ext.credentials import caller_identity
+
+        identity = caller_identity(_profile_session(keys_profile), keys, region)
+        self._say(f"Verified with STS: account {identity['Account']}, {identity['Arn']}")
+
+    @staticmethod
+    def _login_metadata(profile, token):
+        from awscli_sso_ext import environment, tokens
+        from awscli_sso_ext.login import token_file
+
+        return environment.login_metadata(
+            token_file(profile.sso), tokens.format_time(token.expires_at)
+        )
 
     def _profile_book(self):
         from awscli_sso_ext.profiles import ProfileBook
@@ -57,7 +141,7 @@ class _EnvironmentCommand(BasicCommand):
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.buffer.flush()
 
-    def _render(self, environment, format_name: str | None) -> str:
+    def _output_format(self, format_name: str | None):
         from awscli_sso_ext.detection import caller_format
         from awscli_sso_ext.errors import UsageError
         from awscli_sso_ext.shells import FORMATS
@@ -72,7 +156,35 @@ class _EnvironmentCommand(BasicCommand):
                 f"--format {format_name!r} is not a format this command writes.",
                 f"Use one of: {', '.join(FORMATS)}.",
             )
-        return output_format.render(environment)
+        return output_format
+
+
+def _profile_session(profile_name: str):
+    """A botocore session for the profile we act on, not for whatever the shell points at:
+    a stale AWS_PROFILE or AWS_DEFAULT_PROFILE naming a deleted profile must not get in the way."""
+    import botocore.session
+
+    return botocore.session.Session(profile=profile_name)
+
+
+_LOGIN_OPTIONS = (
+    {
+        "name": "no-login",
+        "action": "store_true",
+        "help_text": (
+            "<p>Never start a login: when the SSO session has lapsed, fail (exit status 1) "
+            "and print the command that logs in.</p>"
+        ),
+    },
+    {
+        "name": "no-browser",
+        "action": "store_true",
+        "help_text": (
+            "<p>Don't open a browser for a login; the address and code are printed on "
+            "stderr either way.</p>"
+        ),
+    },
+)
 
 
 def _format_help() -> str:
@@ -103,7 +215,7 @@ class SsoSwitchCommand(_EnvironmentCommand):
         "name exits with status 2, prints nothing on stdout and suggests the names you "
         "may have meant. Messages always go to stderr."
     )
-    SYNOPSIS = "aws sso-switch [PROFILE | -] [--unset]"
+    SYNOPSIS = "aws sso-switch [PROFILE | -] [--unset] [--verify] [--no-login] [--no-browser]"
     ARG_TABLE = [
         {
             "name": "profile_name",
@@ -125,6 +237,15 @@ class SsoSwitchCommand(_EnvironmentCommand):
                 "<code>aws sso-switch -</code> then returns to the profile it had.</p>"
             ),
         },
+        {
+            "name": "verify",
+            "action": "store_true",
+            "help_text": (
+                "<p>Fetch the role's credentials and ask STS who they belong to; prints the "
+                "account and ARN on stderr.</p>"
+            ),
+        },
+        *_LOGIN_OPTIONS,
     ]
     EXAMPLES = (
         "**To move this shell to the staging profile**\n\n"
@@ -134,6 +255,8 @@ class SsoSwitchCommand(_EnvironmentCommand):
         "    aws --region eu-west-1 sso-switch prod\n\n"
         "**To go back to the previous profile**::\n\n"
         "    aws sso-switch -\n\n"
+        "**To fail instead of logging in, and check the role with STS**::\n\n"
+        "    aws sso-switch prod --no-login --verify\n\n"
         "**To clear the profile, region and keys from this shell**::\n\n"
         "    aws sso-switch --unset\n\n"
         "**To switch without the hook** (bash or zsh)::\n\n"
@@ -145,6 +268,7 @@ class SsoSwitchCommand(_EnvironmentCommand):
         from awscli_sso_ext.detection import SHELL_VARIABLE
         from awscli_sso_ext.errors import UsageError
 
+        output_format = self._output_format(None)
         current = self._environ.get("AWS_PROFILE") or self._environ.get("AWS_DEFAULT_PROFILE")
         if parsed_args.unset:
             if parsed_args.profile_name:
@@ -169,7 +293,12 @@ class SsoSwitchCommand(_EnvironmentCommand):
                     )
             profile = self._profile_book().get(name)
             env = environment.switch_environment(profile, parsed_globals.region, current)
-        text = self._render(env, None)
+            env.update(
+                self._sso_environment(
+                    profile, parsed_globals.region, parsed_args, verify=parsed_args.verify
+                )
+            )
+        text = output_format.render(env)
         if not self._environ.get(SHELL_VARIABLE) and self._stdout_is_terminal():
             self._say(
                 "aws sso-switch: this shell did not change, because the awscli-sso-ext shell "
@@ -196,7 +325,10 @@ class SsoEnvCommand(_EnvironmentCommand):
         "The profile is the global ``--profile``, or the one this shell uses now. Values are "
         "quoted for the chosen shell, so any profile name is safe to evaluate."
     )
-    SYNOPSIS = "aws sso-env [--profile PROFILE] [--format FORMAT] [--unset]"
+    SYNOPSIS = (
+        "aws sso-env [--profile PROFILE] [--format FORMAT] [--credentials] [--unset] "
+        "[--no-login] [--no-browser]"
+    )
 
     @property
     def ARG_TABLE(self):  # the name BasicCommand reads; the help is built only when run
@@ -207,6 +339,17 @@ class SsoEnvCommand(_EnvironmentCommand):
                 "action": "store_true",
                 "help_text": "<p>Print the code that clears all of these variables instead.</p>",
             },
+            {
+                "name": "credentials",
+                "action": "store_true",
+                "help_text": (
+                    "<p>Add the role's temporary keys (AWS_ACCESS_KEY_ID, "
+                    "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) and AWS_CREDENTIAL_EXPIRATION, "
+                    "for tools that can't use an SSO profile; logs in first if needed. "
+                    "Without it, no secret is ever printed.</p>"
+                ),
+            },
+            *_LOGIN_OPTIONS,
         ]
 
     EXAMPLES = (
@@ -218,6 +361,11 @@ class SsoEnvCommand(_EnvironmentCommand):
         "    aws sso-env --profile prod --format powershell | Invoke-Expression\n\n"
         "**To write a .env file for docker compose**::\n\n"
         "    aws sso-env --profile prod --format dotenv > .env\n\n"
+        "**To give a tool that can't use SSO the role's keys**::\n\n"
+        '    eval "$(aws sso-env --profile prod --credentials --format bash)"\n\n'
+        "**To serve those keys to any SDK through credential_process**, in ~/.aws/config::\n\n"
+        "    [profile prod-keys]\n"
+        "    credential_process = aws sso-env --profile prod --format process\n\n"
         "**To clear the variables again**::\n\n"
         '    eval "$(aws sso-env --unset --format bash)"\n'
     )
@@ -225,18 +373,19 @@ class SsoEnvCommand(_EnvironmentCommand):
     def _output(self, parsed_args, parsed_globals):
         from awscli_sso_ext import environment
         from awscli_sso_ext.errors import UsageError
-        from awscli_sso_ext.shells import FORMATS
 
+        output_format = self._output_format(parsed_args.format)
         if parsed_args.unset:
-            chosen = FORMATS.get(parsed_args.format)
-            if chosen is not None and not chosen.CAN_UNSET:
+            if not output_format.CAN_UNSET:
                 raise UsageError(
-                    f"The {chosen.NAME} format can't unset variables.",
+                    f"The {output_format.NAME} format can't unset variables.",
                     "Choose a shell with --format (bash, zsh, fish or powershell).",
                 )
-            return self._render(environment.cleared_environment(), parsed_args.format)
+            return output_format.render(environment.cleared_environment())
         name = self._session.profile or "default"
         profile = self._profile_book().get(name)
-        return self._render(
-            environment.profile_environment(profile, parsed_globals.region), parsed_args.format
+        credentials = parsed_args.credentials or output_format.NAME == "process"
+        env = self._sso_environment(
+            profile, parsed_globals.region, parsed_args, credentials=credentials
         )
+        return output_format.render(env)

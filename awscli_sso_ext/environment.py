@@ -29,6 +29,10 @@ SSO_METADATA = {
     "AWS_SSO_EXT_SESSION": lambda sso: sso.session_name or sso.start_url,
     "AWS_SSO_EXT_START_URL": lambda sso: sso.start_url,
 }
+# Where the prompt reads the time left: the login's cache file, and its expiry when switched.
+TOKEN_FILE = "AWS_SSO_EXT_TOKEN_FILE"
+TOKEN_EXPIRATION = "AWS_SSO_EXT_EXPIRATION"
+LOGIN_METADATA = (TOKEN_FILE, TOKEN_EXPIRATION)
 
 
 def profile_environment(profile: Profile, region: str | None = None) -> Environment:
@@ -39,7 +43,23 @@ def profile_environment(profile: Profile, region: str | None = None) -> Environm
     environment.update(dict.fromkeys(STALE_VARIABLES))
     for name, value_of in SSO_METADATA.items():
         environment[name] = value_of(profile.sso) if profile.sso else None
+    environment.update(dict.fromkeys(LOGIN_METADATA))
     return environment
+
+
+def login_metadata(token_file: str, expires_at: str) -> Environment:
+    """The prompt's pointers to the login: its cache file and its expiry (UTC, ISO 8601)."""
+    return {TOKEN_FILE: token_file, TOKEN_EXPIRATION: expires_at}
+
+
+def credential_variables(credentials) -> Environment:
+    """The role's temporary keys, for tools that can't use an SSO profile themselves."""
+    return {
+        "AWS_ACCESS_KEY_ID": credentials.access_key_id,
+        "AWS_SECRET_ACCESS_KEY": credentials.secret_access_key,
+        "AWS_SESSION_TOKEN": credentials.session_token,
+        "AWS_CREDENTIAL_EXPIRATION": credentials.expiration_text(),
+    }
 
 
 def switch_environment(
@@ -54,7 +74,14 @@ def switch_environment(
 
 def cleared_environment(current_profile: str | None = None) -> Environment:
     """Unsets everything a switch sets; remembers `current_profile` as the previous one if given."""
-    names = (PROFILE, *REGION_VARIABLES, *STALE_VARIABLES, *SSO_METADATA, PREVIOUS_PROFILE)
+    names = (
+        PROFILE,
+        *REGION_VARIABLES,
+        *STALE_VARIABLES,
+        *SSO_METADATA,
+        *LOGIN_METADATA,
+        PREVIOUS_PROFILE,
+    )
     environment: Environment = dict.fromkeys(names)
     if current_profile:
         environment[PREVIOUS_PROFILE] = current_profile

@@ -32,3 +32,11 @@ class ConfigError(SsoExtError):
 
 class UnknownProfileError(UsageError):
     """The named profile is in neither the config nor the credentials file (exit 2)."""
+
+
+class OperationFailed(SsoExtError):
+    """Login refused or expired, network, access denied (exit 1)."""
+
+
+class LoginNeeded(OperationFailed):
+    """The session has lapsed and logging in was not allowed (--no-login) (exit 1)."""

@@ -23,7 +23,7 @@ class SsoTarget:
     start_url: str
     sso_region: str
     session_name: str | None  # None for a legacy profile (sso_start_url in the profile)
-    registration_scopes: tuple[str, ...] = ()
+    registration_scopes: tuple[str, ...] | None = None  # None when not configured
 
 
 @dataclass(frozen=True)
@@ -131,14 +131,11 @@ class ProfileBook:
         if session_name is not None:
             session = self._sso_session(name, session_name)
             start_url, sso_region = session["sso_start_url"], session["sso_region"]
-            scopes = _split_scopes(session.get("sso_registration_scopes", ""))
+            scopes = _split_scopes(session.get("sso_registration_scopes"))
         else:
             missing += [key for key in ("sso_region",) if not settings.get(key)]
-            start_url, sso_region, scopes = (
-                settings["sso_start_url"],
-                settings.get("sso_region"),
-                (),
-            )
+            start_url, sso_region = settings["sso_start_url"], settings.get("sso_region")
+            scopes = None  # legacy logins never ask for scopes
         if missing:
             raise ConfigError(
                 f"The profile {name!r} in {self.config_file} is an SSO profile "
@@ -175,5 +172,8 @@ class ProfileBook:
         return session
 
 
-def _split_scopes(text: str) -> tuple[str, ...]:
-    return tuple(scope.strip() for scope in text.split(",") if scope.strip())
+def _split_scopes(text: str | None) -> tuple[str, ...] | None:
+    from awscli_sso_ext.tokens import parse_registration_scopes
+
+    scopes = parse_registration_scopes(text)
+    return None if scopes is None else tuple(scopes)

@@ -136,9 +136,39 @@ class JsonFormat(OutputFormat):
         return json.dumps(dict(checked_items(environment)), indent=2) + "\n"
 
 
+class ProcessFormat(OutputFormat):
+    NAME = "process"
+    DOCUMENTATION = (
+        "the JSON a `credential_process` prints (Version 1): the role's keys and their "
+        "expiry, so tools that can't use SSO get them from "
+        "`credential_process = aws sso-env --profile P --format process`. Implies --credentials."
+    )
+    CAN_UNSET = False
+    KEYS = {
+        "AccessKeyId": "AWS_ACCESS_KEY_ID",
+        "SecretAccessKey": "AWS_SECRET_ACCESS_KEY",
+        "SessionToken": "AWS_SESSION_TOKEN",
+        "Expiration": "AWS_CREDENTIAL_EXPIRATION",
+    }
+
+    def render(self, environment):
+        values = dict(checked_items(environment))
+        document = {"Version": 1}
+        document.update({key: values[name] for key, name in self.KEYS.items()})
+        return json.dumps(document, indent=2) + "\n"
+
+
 FORMATS = {
     cls.NAME: cls()
-    for cls in (BashFormat, ZshFormat, FishFormat, PowerShellFormat, DotenvFormat, JsonFormat)
+    for cls in (
+        BashFormat,
+        ZshFormat,
+        FishFormat,
+        PowerShellFormat,
+        DotenvFormat,
+        JsonFormat,
+        ProcessFormat,
+    )
 }
 
 # Which format each shell that shellingham can name reads.

@@ -100,3 +100,123 @@ def home(tmp_path) -> Path:
     path = tmp_path / "home"
     path.mkdir()
     return path
+
+
+# --- Shell hooks (shell/awscli-sso-ext.*): shared by tests/test_hook_*.py ---------------
+
+HOOK_SHELLS = ("bash", "zsh", "fish")
+HOOK_EXTENSIONS = {"bash": "bash", "zsh": "zsh", "fish": "fish", "powershell": "ps1"}
+VENV_BIN = Path(sys.prefix) / "bin"
+
+
+def hook_file(shell: str) -> Path:
+    """The hook file of `shell` in this checkout."""
+    return ROOT / "shell" / f"awscli-sso-ext.{HOOK_EXTENSIONS[shell]}"
+
+
+def strict_command(shell: str) -> list:
+    """`shell` started non-interactively in its strictest mode, without any user config."""
+    path = require_program(shell)
+    return {
+        "bash": [path, "--noprofile", "--norc", "-euo", "pipefail", "-c"],
+        "zsh": [path, "-f", "-euo", "pipefail", "-c"],
+        "fish": [path, "--no-config", "--private", "-c"],
+    }[shell]
+
+
+def hook_environment(home: Path, *first_on_path: Path, **extra: str) -> dict:
+    """clean_environment with this venv's `aws` (and `first_on_path`) first on PATH."""
+    path = [str(folder) for folder in (*first_on_path, VENV_BIN)]
+    return clean_environment(home, PATH=os.pathsep.join([*path, os.environ["PATH"]]), **extra)
+
+
+@pytest.fixture
+def fake_aws(tmp_path) -> Path:
+    """A folder holding a stand-in `aws` (POSIX sh) that records what it is given.
+
+    Every call appends its AWS_SSO_EXT_SHELL, arguments and stdin to $FAKE_AWS_LOG. For
+    `sso-switch NAME` it asks for a line on stderr, reads it from stdin, says so on stderr and prints code setting
+    AWS_PROFILE to NAME-LINE in the syntax AWS_SSO_EXT_SHELL names; `sso-switch fail` then
+    exits 1, and `sso-switch interrupt` waits to be interrupted. Anything else exits 3.
+    """
+    folder = tmp_path / "fake-bin"
+    folder.mkdir()
+    script = folder / "aws"
+    script.write_text(
+        r"""#!/bin/sh
+{
+    printf 'shell=%s\n' "${AWS_SSO_EXT_SHELL-<unset>}"
+    for word in "$@"; do printf 'arg=[%s]\n' "$word"; done
+} >>"$FAKE_AWS_LOG"
+found='' name=''
+for word in "$@"; do
+    if [ -n "$found" ]; then name=$word; break; fi
+    if [ "$word" = sso-switch ]; then found=1; fi
+done
+if [ -z "$found" ]; then
+    printf 'stdin=[%s]\n' "$(cat)" >>"$FAKE_AWS_LOG"
+    exit 3
+fi
+echo 'fake aws: code?' >&2
+IFS= read -r line || line=''
+printf 'fake aws: login prompt read [%s]\n' "$line" >&2
+case $AWS_SSO_EXT_SHELL in
+    fish) printf "set -gx AWS_PROFILE '%s-%s'\n" "$name" "$line" ;;
+    powershell) printf "\$env:AWS_PROFILE = '%s-%s'\n" "$name" "$line" ;;
+    *) printf "export AWS_PROFILE='%s-%s'\n" "$name" "$line" ;;
+esac
+case $name in
+    fail) exit 1 ;;
+    interrupt) echo 'fake aws: waiting' >&2; sleep 30; exit 0 ;;
+esac
+exit 0
+""",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return folder
+
+
+START_URL = "https://d-1234567890.awsapps.com/start"
+FAR_FUTURE = "2099-01-01T00:00:00Z"
+
+
+def write_token(home: Path, session_name: str | None, start_url: str = START_URL, **fields) -> Path:
+    """A cached SSO login under `home`, valid until 2099 unless `fields` say otherwise."""
+    from awscli_sso_ext import tokens
+
+    key = tokens.token_cache_key(start_url, session_name)
+    path = home / ".aws" / "sso" / "cache" / f"{key}.json"
+    data = {"startUrl": start_url, "region": "eu-west-1", "accessToken": "cached-access-token"}
+    data.update(expiresAt=FAR_FUTURE, **fields)
+    tokens.write_json_atomically(str(path), data)
+    return path
+
+
+# Put on PYTHONPATH as sitecustomize.py of a real CLI: any request that would leave this
+# machine fails at name resolution (a proxy can't be the guard: botocore chooses the proxy
+# from the service's AWS host name even when the endpoint is the sandbox).
+LOOPBACK_GUARD = """\
+import socket
+_resolve = socket.getaddrinfo
+def _loopback_only(host, *args, **kwargs):
+    if host not in ("127.0.0.1", "localhost"):
+        raise OSError("test guard: no traffic to " + str(host))
+    return _resolve(host, *args, **kwargs)
+socket.getaddrinfo = _loopback_only
+"""
+
+
+@pytest.fixture
+def sandbox_environment(tmp_path):
+    """(sandbox, environment) for real CLIs: endpoints on loopback for v1 and Debian's v2."""
+    from awscli_sso_ext.sandbox import Sandbox
+
+    guard = tmp_path / "guard"
+    guard.mkdir()
+    (guard / "sitecustomize.py").write_text(LOOPBACK_GUARD)
+    with Sandbox(approve_after=0) as sandbox:
+        environment = dict(sandbox.endpoint_environment())
+        environment["AWS_DATA_PATH"] = str(sandbox.write_data_path(tmp_path / "data"))
+        environment.update(PYTHONPATH=str(guard), BROWSER="true", AWS_EC2_METADATA_DISABLED="true")
+        yield sandbox, environment

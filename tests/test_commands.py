@@ -10,7 +10,7 @@ from pathlib import Path
 
 import botocore.session
 import pytest
-from conftest import ROOT
+from conftest import ROOT, write_token
 
 from awscli_sso_ext.commands import SsoEnvCommand, SsoSwitchCommand
 
@@ -51,6 +51,10 @@ aws_secret_access_key = secret
 
 @pytest.fixture
 def config_files(tmp_path, monkeypatch):
+    """The config above, with both SSO logins cached and valid until 2099."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    write_token(tmp_path, "corp")
+    write_token(tmp_path, None)
     config = tmp_path / "config"
     config.write_text(CONFIG, encoding="utf-8")
     credentials = tmp_path / "credentials"
@@ -77,7 +81,8 @@ def run(command_class, args, profile=None, region=None, environ=None):
 
 
 def golden(name: str, text: str) -> None:
-    """Compares with tests/golden/NAME; UPDATE_GOLDEN=1 rewrites the file instead."""
+    """Compares with tests/golden/NAME (HOME shown as ~HOME~); UPDATE_GOLDEN=1 rewrites it."""
+    text = text.replace(os.environ["HOME"], "~HOME~")
     path = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(text, encoding="utf-8")
@@ -201,7 +206,7 @@ def test_golden_files_are_all_used():
         *(f"sso-switch-staging.{f}" for f in ["bash", "fish", "powershell"]),
         "sso-switch-unset.powershell",
     }
-    assert {p.name for p in Path(GOLDEN).iterdir()} == expected
+    assert {p.name for p in Path(GOLDEN).glob("sso-*")} == expected
 
 
 def test_golden_powershell_lines_all_have_the_safe_form():

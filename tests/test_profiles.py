@@ -40,7 +40,7 @@ def test_session_style_and_legacy_profiles(tmp_path, monkeypatch):
     )
     old = profiles.get("old")
     assert old.region is None
-    assert old.sso == SsoTarget("2", "Q", "https://d-2.awsapps.com/start", "eu-west-2", None, ())
+    assert old.sso == SsoTarget("2", "Q", "https://d-2.awsapps.com/start", "eu-west-2", None, None)
 
 
 def test_names_come_from_both_files_as_botocore_splits_them(tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ import json
 import re
 import subprocess
 
-from conftest import clean_environment, require_program
+from conftest import clean_environment, require_program, write_token
 from hostile import HOSTILE_NAME, profile_header
 
 CONFIG = """
@@ -74,6 +74,7 @@ def evaluated_in_bash(home, code: str, env: dict) -> list[str]:
 
 def test_sso_env_evaluated_by_bash_gives_exactly_the_profile(aws_cli, home):
     aws_cli.write_config(home, CONFIG)
+    write_token(home, "corp")
     result = aws_cli.run(home, "sso-env", "--profile", "staging", "--format", "bash", env=STALE)
     assert result.returncode == 0, result.stderr
     assert result.stderr == b""
@@ -94,6 +95,7 @@ def test_sso_env_evaluated_by_bash_gives_exactly_the_profile(aws_cli, home):
 
 def test_sso_env_uses_the_current_profile_and_the_global_region(aws_cli, home):
     aws_cli.write_config(home, CONFIG)
+    write_token(home, None)
     result = aws_cli.run(
         home, "--region", "eu-west-3", "sso-env", "--format", "json", env={"AWS_PROFILE": "legacy"}
     )
@@ -121,6 +123,7 @@ def test_sso_switch_prints_code_for_the_shell_the_hook_names(aws_cli, home):
 
 def test_sso_switch_dash_returns_to_the_previous_profile(aws_cli, home):
     aws_cli.write_config(home, CONFIG)
+    write_token(home, "corp")
     env = {"AWS_SSO_EXT_SHELL": "bash", "AWS_PROFILE": "legacy"}
     env["AWS_SSO_EXT_PREVIOUS_PROFILE"] = "staging"
     result = aws_cli.run(home, "sso-switch", "-", env=env)
@@ -157,7 +160,9 @@ def test_unknown_format_exits_2_listing_the_formats(aws_cli, home):
     aws_cli.write_config(home, CONFIG)
     result = aws_cli.run(home, "sso-env", "--profile", "staging", "--format", "tcsh")
     assert (result.returncode, result.stdout) == (2, b"")
-    assert "Use one of: bash, zsh, fish, powershell, dotenv, json." in result.stderr.decode()
+    assert (
+        "Use one of: bash, zsh, fish, powershell, dotenv, json, process." in result.stderr.decode()
+    )
 
 
 def test_dotenv_cannot_unset(aws_cli, home):

@@ -117,12 +117,13 @@ def test_arbitrary_text_round_trips_byte_for_byte(shell, values, tmp_path):
     assert round_trip(shell, values, tmp_path) == values
 
 
-@settings(max_examples=300)
+@settings(max_examples=200)
 @given(values=st.dictionaries(st.from_regex(r"[A-Z_][A-Z0-9_]{0,8}", fullmatch=True), text_values))
 def test_dotenv_round_trips_through_python_dotenv(values):
     text = FORMATS["dotenv"].render(values)
+    # Read literally, as docker compose reads single quotes. (python-dotenv's own `${...}`
+    # interpolation, on by default, has no escape at all: turn it off for such values.)
     assert dotenv_values(stream=io.StringIO(text), interpolate=False) == values
-    assert dotenv_values(stream=io.StringIO(text)) == values  # `$` in single quotes stays literal
 
 
 def powershell_single_quoted_value(word: str) -> str:
@@ -176,6 +177,6 @@ def test_names_are_checked_and_nul_is_refused():
 
 
 def test_registry_covers_every_format_and_shell():
-    assert list(FORMATS) == ["bash", "zsh", "fish", "powershell", "dotenv", "json"]
+    assert list(FORMATS) == ["bash", "zsh", "fish", "powershell", "dotenv", "json", "process"]
     assert all(name == FORMATS[name].NAME and FORMATS[name].DOCUMENTATION for name in FORMATS)
     assert set(FORMAT_OF_SHELL.values()) <= set(FORMATS)

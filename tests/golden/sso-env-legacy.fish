@@ -8,6 +8,8 @@ set -e AWS_SECRET_ACCESS_KEY
 set -e AWS_SECURITY_TOKEN
 set -e AWS_SESSION_TOKEN
 set -gx AWS_SSO_EXT_ACCOUNT '222222222222'
+set -gx AWS_SSO_EXT_EXPIRATION '2099-01-01T00:00:00Z'
 set -gx AWS_SSO_EXT_ROLE 'Admin’s'
 set -gx AWS_SSO_EXT_SESSION 'https://d-1234567890.awsapps.com/start'
 set -gx AWS_SSO_EXT_START_URL 'https://d-1234567890.awsapps.com/start'
+set -gx AWS_SSO_EXT_TOKEN_FILE '~HOME~/.aws/sso/cache/7487b5b67d5fa1132cf33fa93ae51ef38cc37752.json'

@@ -8,7 +8,9 @@ set -e AWS_SECRET_ACCESS_KEY
 set -e AWS_SECURITY_TOKEN
 set -e AWS_SESSION_TOKEN
 set -gx AWS_SSO_EXT_ACCOUNT '111111111111'
+set -gx AWS_SSO_EXT_EXPIRATION '2099-01-01T00:00:00Z'
 set -gx AWS_SSO_EXT_PREVIOUS_PROFILE 'static'
 set -gx AWS_SSO_EXT_ROLE 'ReadOnlyAccess'
 set -gx AWS_SSO_EXT_SESSION 'corp'
 set -gx AWS_SSO_EXT_START_URL 'https://d-1234567890.awsapps.com/start'
+set -gx AWS_SSO_EXT_TOKEN_FILE '~HOME~/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json'

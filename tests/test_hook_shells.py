@@ -1,0 +1,470 @@
+"""The shell hooks in real bash, zsh and fish: strict mode, interactive, sourcing cost, fakes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import (
+    HOOK_SHELLS,
+    V1_AWS,
+    hook_environment,
+    hook_file,
+    require,
+    require_program,
+    strict_command,
+)
+from hostile import HOSTILE_NAME, profile_header
+
+from awscli_sso_ext.hooks import HOOKS
+from awscli_sso_ext.shells import fish_quote, posix_quote
+
+CONFIG = f"""
+[default]
+region = us-east-1
+
+[profile staging]
+region = eu-central-1
+
+[profile "my team"]
+region = ap-southeast-2
+
+[profile scratch]
+output = json
+
+{profile_header(HOSTILE_NAME)}
+region = eu-north-1
+"""
+
+# Profiles without SSO: the hook's work doesn't depend on logging in, so no test here can
+# reach the network. Left over from earlier work in the shell: a switch clears all of STALE.
+STALE = {
+    "AWS_DEFAULT_PROFILE": "my team",
+    "AWS_ACCESS_KEY_ID": "AKIAOLD",
+    "AWS_SECRET_ACCESS_KEY": "old-secret",
+    "AWS_SESSION_TOKEN": "old-token",
+}
+
+
+def quote_for(shell: str, word: str) -> str:
+    return fish_quote(word) if shell == "fish" else posix_quote(word)
+
+
+def source_line(shell: str) -> str:
+    return f"source {quote_for(shell, str(hook_file(shell)))}"
+
+
+def status_of(shell: str) -> str:
+    return "$status" if shell == "fish" else "$?"
+
+
+# --- The scenario with the real AWS CLI v1, replayed in every shell and mode ---------------
+
+
+def scenario_steps(shell: str, strict: bool) -> list:
+    """Command lines for `shell`; each failing command writes its exit status to a file."""
+
+    def failing(command: str, name: str) -> str:
+        if strict and shell != "fish":  # `set -e` would end the script at the failure
+            return f'{command} || echo {status_of(shell)} > "$HOOK_DUMPS/{name}"'
+        return f'{command}; echo {status_of(shell)} > "$HOOK_DUMPS/{name}"'
+
+    def dump(name: str) -> str:
+        return f'env -0 > "$HOOK_DUMPS/{name}"'
+
+    return [
+        dump("start"),
+        "aws sso-switch staging",
+        dump("staging"),
+        'aws --region eu-west-1 --no-paginate sso-switch "$HOSTILE"',
+        dump("hostile"),
+        "aws --output json sso-switch -",
+        dump("back"),
+        failing("aws sso-switch stagin", "failed.status"),
+        dump("failed"),
+        "aws sso-switch --unset",
+        dump("unset"),
+        "printf 'a b' | aws configure set region \"it's \\$HOME\" --profile scratch",
+        'aws configure get region --profile scratch | cat > "$HOOK_DUMPS/scratch"',
+        'aws configure get region --profile "my team" > "$HOOK_DUMPS/myteam"',
+        failing("aws configure get nosuchkey", "missing.status"),
+    ]
+
+
+def read_env(path: Path) -> dict:
+    entries = path.read_bytes().decode("utf-8").split("\0")
+    return dict(entry.split("=", 1) for entry in entries if entry)
+
+
+def check_scenario(dumps: Path, home: Path) -> None:
+    env = {name: read_env(dumps / name) for name in ("start", "staging", "hostile", "back")}
+    env["failed"] = read_env(dumps / "failed")
+    env["unset"] = read_env(dumps / "unset")
+    start = env["start"]
+    assert {name: start.get(name) for name in STALE} == STALE
+
+    def managed(name: str) -> dict:
+        return {key: value for key, value in env[name].items() if key.startswith("AWS_")}
+
+    assert managed("staging") == {
+        "AWS_PROFILE": "staging",
+        "AWS_REGION": "eu-central-1",
+        "AWS_DEFAULT_REGION": "eu-central-1",
+        "AWS_SSO_EXT_PREVIOUS_PROFILE": "my team",
+    }
+    assert managed("hostile") == {
+        "AWS_PROFILE": HOSTILE_NAME,
+        "AWS_REGION": "eu-west-1",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_SSO_EXT_PREVIOUS_PROFILE": "staging",
+    }
+    assert managed("back")["AWS_PROFILE"] == "staging"
+    assert managed("back")["AWS_SSO_EXT_PREVIOUS_PROFILE"] == HOSTILE_NAME
+    assert (dumps / "failed.status").read_text().strip() == "2"
+    assert env["failed"] == env["back"], "a failed switch changed the environment"
+    assert managed("unset") == {"AWS_SSO_EXT_PREVIOUS_PROFILE": "staging"}
+    for name, dumped in env.items():
+        # Only the AWS_* variables a switch manages ever change; the hook's own variable
+        # lives for one command.
+        others = {k: v for k, v in dumped.items() if not k.startswith("AWS_")}
+        assert others == {k: v for k, v in start.items() if not k.startswith("AWS_")}, name
+        assert "AWS_SSO_EXT_SHELL" not in dumped, name
+    assert (dumps / "scratch").read_text() == "it's $HOME\n"
+    assert (dumps / "myteam").read_text() == "ap-southeast-2\n"
+    assert (dumps / "missing.status").read_text().strip() == "1"
+    assert not list(home.rglob("pwned*")), "a hostile profile name ran code"
+
+
+@pytest.fixture
+def cli_home(home, tmp_path):
+    """HOME with the plugin registered for AWS CLI v1, a dumps folder and the environment."""
+    require(V1_AWS.exists(), "AWS CLI v1 in the test environment")
+    config = home / ".aws" / "config"
+    config.parent.mkdir()
+    config.write_text(f"[plugins]\nsso_ext = awscli_sso_ext\n{CONFIG}", encoding="utf-8")
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    env = hook_environment(home, HOOK_DUMPS=str(dumps), HOSTILE=HOSTILE_NAME, **STALE)
+    return home, dumps, env
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shell", HOOK_SHELLS)
+def test_scenario_in_strict_mode(shell, cli_home):
+    home, dumps, env = cli_home
+    script = "\n".join([source_line(shell), *scenario_steps(shell, strict=True)])
+    result = subprocess.run(
+        [*strict_command(shell), script],
+        env=env,
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert "'stagin' is not in" in result.stderr
+    check_scenario(dumps, home)
+
+
+# --- Interactive shells in a pseudo-terminal, the hook loaded from the rc file -------------
+
+
+def interactive_shell(shell: str, home: Path, env: dict):
+    """A pexpect child running `shell` interactively, with the hook sourced by its rc file."""
+    pexpect = pytest.importorskip("pexpect")
+    program = require_program(shell)
+    env = dict(env, TERM="dumb")
+    if shell == "bash":
+        rc = home / ".hook-bashrc"
+        rc.write_text(f"{source_line(shell)}\nPS1='hook-test> '\n")
+        argv = [program, "--noprofile", "--rcfile", str(rc), "-i"]
+    elif shell == "zsh":
+        zdotdir = home / "zdotdir"
+        zdotdir.mkdir()
+        (zdotdir / ".zshrc").write_text(f"{source_line(shell)}\nPS1='hook-test> '\n")
+        env["ZDOTDIR"] = str(zdotdir)
+        argv = [program, "-i"]
+    else:
+        config = home / "xdg" / "fish" / "config.fish"
+        config.parent.mkdir(parents=True)
+        config.write_text(
+            f"{source_line(shell)}\nset -g fish_greeting ''\n"
+            "function fish_prompt\n    printf 'hook-test> '\nend\n"
+        )
+        env.update(XDG_CONFIG_HOME=str(home / "xdg"), XDG_DATA_HOME=str(home / "data"))
+        argv = [program, "--private", "-i"]
+    child = pexpect.spawn(argv[0], argv[1:], env=env, cwd=str(home), encoding="utf-8", timeout=20)
+    child.setwinsize(40, 250)
+    return child
+
+
+class Typist:
+    """Types command lines and waits for each to finish: its marker is printed, not typed."""
+
+    def __init__(self, child):
+        self.child = child
+        self.count = 0
+        self.run("true")
+
+    def run(self, line: str) -> str:
+        self.count += 1
+        self.child.sendline(f"{line}; printf '%s_%s\\n' hookdone {self.count}")
+        self.child.expect_exact(f"hookdone_{self.count}")
+        return self.child.before
+
+    def close(self):
+        self.child.sendline("exit")
+        self.child.expect(__import__("pexpect").EOF)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shell", HOOK_SHELLS)
+def test_scenario_in_an_interactive_shell(shell, cli_home):
+    home, dumps, env = cli_home
+    typist = Typist(interactive_shell(shell, home, env))
+    for line in scenario_steps(shell, strict=False):
+        typist.run(line)
+    typist.close()
+    check_scenario(dumps, home)
+
+
+@pytest.mark.parametrize("shell", HOOK_SHELLS)
+def test_interactive_login_prompt_reads_the_terminal_and_ctrl_c_changes_nothing(
+    shell, home, tmp_path, fake_aws
+):
+    log = tmp_path / "fake.log"
+    env = hook_environment(home, fake_aws, FAKE_AWS_LOG=str(log), AWS_PROFILE="before")
+    child = interactive_shell(shell, home, env)
+    typist = Typist(child)
+    typist.run(f"env -0 > {tmp_path}/before")
+    # The switch reads a line from the terminal, as a login would, then waits: Ctrl-C.
+    child.sendline("aws sso-switch interrupt")
+    child.expect_exact("fake aws: code?")  # the login prompt reached the terminal
+    child.sendline("")
+    child.expect_exact("fake aws: waiting")
+    child.sendintr()
+    typist.run(f"env -0 > {tmp_path}/after")
+    assert read_env(tmp_path / "after") == read_env(tmp_path / "before")
+    child.sendline("aws sso-switch ok")
+    child.expect_exact("fake aws: code?")
+    child.sendline("typed at the prompt")
+    typist.run(f"env -0 > {tmp_path}/switched")
+    typist.close()
+    assert read_env(tmp_path / "switched")["AWS_PROFILE"] == "ok-typed at the prompt"
+
+
+# --- The hook with a stand-in aws: exact pass-through, stdin, failure, help ---------------
+
+
+@pytest.mark.parametrize("shell", HOOK_SHELLS)
+def test_pass_through_arguments_stdin_status_and_switch_edge_cases(shell, home, tmp_path, fake_aws):
+    log = tmp_path / "fake.log"
+    (home / "typed.txt").write_text("typed\n")  # not a pipe: bash runs a pipe's end in a subshell
+    status = status_of(shell)
+    awkward = ["a b", "it's", '"quoted"', "$HOME", "", "*", "--region"]
+    words = " ".join(quote_for(shell, word) for word in awkward)
+    script = "\n".join(
+        [
+            source_line(shell),
+            f"printf 'in put' | aws --debug {words} || echo pass={status}",
+            "aws --region eu-west-1 --debug sso-switch ok < typed.txt",
+            'printf "profile=%s\\n" "$AWS_PROFILE"',
+            f"aws sso-switch fail < typed.txt || echo fail={status}",
+            'printf "profile=%s\\n" "$AWS_PROFILE"',
+            "aws sso-switch help < typed.txt",
+            'printf "profile=%s\\n" "$AWS_PROFILE"',
+            "env | grep -q AWS_SSO_EXT_SHELL || echo no-shell-variable",
+        ]
+    )
+    result = subprocess.run(
+        [*strict_command(shell), script],
+        env=hook_environment(home, fake_aws, FAKE_AWS_LOG=str(log)),
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "pass=3",
+        "profile=ok-typed",
+        "fail=1",
+        "profile=ok-typed",  # the failed switch printed code, and it was not evaluated
+        "export AWS_PROFILE='help-typed'",  # help: passed through (no shell named), not run
+        "profile=ok-typed",
+        "no-shell-variable",
+    ]
+    assert result.stderr.count("fake aws: login prompt read [typed]") == 3  # stderr free
+    calls = log.read_text(encoding="utf-8").split("shell=")[1:]
+    assert calls[0].splitlines() == [
+        "<unset>",
+        "arg=[--debug]",
+        *(f"arg=[{word}]" for word in awkward),
+        "stdin=[in put]",
+    ]
+    assert calls[1].splitlines() == [
+        shell,
+        "arg=[--region]",
+        "arg=[eu-west-1]",
+        "arg=[--debug]",
+        "arg=[sso-switch]",
+        "arg=[ok]",
+    ]
+    assert calls[3].startswith("<unset>")  # `sso-switch help` ran as it is
+
+
+SCANS = [
+    (["sso-switch", "prod"], True),
+    (["sso-switch"], True),
+    (["--region", "eu-west-1", "sso-switch", "prod"], True),
+    (["--profile", "x", "--debug", "sso-switch", "-"], True),
+    (["--region=eu-west-1", "--no-verify-ssl", "sso-switch", "--unset"], True),
+    (["--endpoint-url", "sso-switch", "s3", "ls"], False),  # the option's value, not a command
+    (["--query", "x", "--output", "json", "--color", "on", "--ca-bundle", "b", "sso-switch"], True),
+    (["--cli-read-timeout", "1", "--cli-connect-timeout", "1", "sso-switch", "p"], True),
+    (["--cli-binary-format", "raw-in-base64-out", "sso-switch", "p"], True),
+    (["--no-paginate", "--no-sign-request", "--no-cli-pager", "sso-switch", "p"], True),
+    (["s3", "sso-switch"], False),
+    (["configure", "get", "region"], False),
+    (["sso-switch", "help"], False),
+    (["sso-switch", "prod", "--version"], False),
+    (["--version", "sso-switch", "prod"], False),
+    (["--region"], False),
+    (["--profile", "sso-switch"], False),
+    ([], False),
+    (["", "sso-switch"], False),
+    (["SSO-SWITCH", "p"], False),
+]
+
+
+@pytest.mark.parametrize("shell", HOOK_SHELLS)
+def test_switch_is_recognised_after_global_options(shell, home):
+    lines = [source_line(shell)]
+    for words, _expected in SCANS:
+        quoted = " ".join(quote_for(shell, word) for word in words)
+        lines.append(f"__awscli_sso_ext_is_switch {quoted} && echo yes || echo no")
+    if shell == "fish":
+        lines = [
+            line.replace("&& echo yes || echo no", "; and echo yes; or echo no") for line in lines
+        ]
+    result = subprocess.run(
+        [*strict_command(shell), "\n".join(lines)],
+        env=hook_environment(home),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.stderr == ""
+    answers = result.stdout.split()
+    assert list(zip([w for w, _ in SCANS], answers)) == [
+        (w, "yes" if expected else "no") for w, expected in SCANS
+    ]
+
+
+# --- Sourcing: silent, idempotent, no process; running the file instead ------------------
+
+# What a shell has defined: function names, variable names, then the functions' text.
+STATE = {
+    "bash": "{ compgen -A function || :; echo @@; compgen -v; echo @@; declare -f; }",
+    "zsh": "{ print -rl -- ${(k)functions}; echo @@; print -rl -- ${(k)parameters}; echo @@; functions; }",
+    "fish": "begin; functions -a -n; echo @@; set -n; echo @@; functions aws __awscli_sso_ext_switch 2>/dev/null; or :; end",
+}
+OURS = {"aws", "__awscli_sso_ext_is_switch", "__awscli_sso_ext_switch"}
+VOLATILE = {"_", "BASH_ARGC", "BASH_ARGV", "BASH_LINENO", "BASH_SOURCE", "funcfiletrace"}
+
+
+@pytest.mark.parametrize("shell", HOOK_SHELLS)
+def test_sourcing_is_silent_adds_only_our_functions_and_twice_changes_nothing(
+    shell, home, tmp_path
+):
+    source = source_line(shell)
+    script = "\n".join(
+        [
+            f"{STATE[shell]} > {tmp_path}/state0",
+            f"{source} > {tmp_path}/out1 2>&1",
+            f"{STATE[shell]} > {tmp_path}/state1",
+            f"{source} > {tmp_path}/out2 2>&1",
+            f"{STATE[shell]} > {tmp_path}/state2",
+        ]
+    )
+    result = subprocess.run(
+        [*strict_command(shell), script],
+        env=hook_environment(home),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert (tmp_path / "out1").read_text() == (tmp_path / "out2").read_text() == ""
+    state = []
+    for number in range(3):
+        text = (tmp_path / f"state{number}").read_text()
+        functions, variables, bodies = text.split("@@\n", 2)
+        state.append((set(functions.split()), set(variables.split()) - VOLATILE, bodies))
+    assert state[2] == state[1], "sourcing a second time changed the shell"
+    assert state[1][0] - state[0][0] == OURS
+    assert state[1][1] == state[0][1], "sourcing left variables behind"
+
+
+@pytest.mark.parametrize("shell", HOOK_SHELLS)
+def test_running_the_file_says_how_to_source_it(shell, home):
+    program = require_program(shell)
+    result = subprocess.run(
+        [program, str(hook_file(shell))],
+        env=hook_environment(home, XDG_CONFIG_HOME=str(home / "none"), ZDOTDIR=str(home)),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "must be sourced" in result.stderr
+    assert f"source {hook_file(shell)}" in result.stderr
+
+
+def spawned(command: list, tmp_path: Path) -> list:
+    """The processes `command` starts (execve, fork, vfork, clone without CLONE_THREAD)."""
+    trace = tmp_path / "strace.out"
+    strace = require_program("strace")
+    calls = "trace=execve,clone,clone3,fork,vfork"
+    subprocess.run(
+        [strace, "-f", "-qq", "-e", calls, "-o", str(trace), *command],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    processes = []
+    for line in trace.read_text().splitlines():
+        call = line.split(None, 1)[1] if " " in line else ""
+        if call.startswith(("execve", "clone", "fork", "vfork")) and "CLONE_THREAD" not in call:
+            processes.append(call.split("(")[0])  # a thread (fish has some) is no process
+    return processes
+
+
+@pytest.mark.parametrize("shell", HOOK_SHELLS)
+def test_sourcing_starts_no_process(shell, home, tmp_path):
+    base = strict_command(shell)
+    baseline = spawned([*base, "true"], tmp_path)
+    sourcing = spawned([*base, f"{source_line(shell)}; true"], tmp_path)
+    assert sourcing == baseline == ["execve"]  # only the shell itself
+
+
+@pytest.mark.parametrize("shell", HOOK_SHELLS)
+def test_the_rc_line_loads_the_hook_from_an_awkward_path(shell, home, tmp_path):
+    folder = tmp_path / "it's a $dir"
+    folder.mkdir()
+    copy = folder / hook_file(shell).name
+    shutil.copyfile(hook_file(shell), copy)
+    check = "functions -q aws" if shell == "fish" else "typeset -f aws > /dev/null"
+    result = subprocess.run(
+        [*strict_command(shell), f"{HOOKS[shell].rc_line(copy)}\n{check}"],
+        env=hook_environment(home),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")

@@ -507,3 +507,33 @@ def test_slow_down_adds_five_seconds_to_the_polling_interval(
     assert token.refresh_token and token.client_id
     interval = sandbox.lifetimes.polling_interval
     assert slept == [interval + 5, interval + 5]  # slowed once, and it stays slower
+
+
+def test_short_token_lifetimes_mean_a_legacy_profile_logs_in_each_time(world):
+    world.sandbox.lifetimes.access_token = 600  # under the 15 minutes a switch must last
+    for _ in range(2):
+        result = world("sso-switch", "legacy", AWS_SSO_EXT_SHELL="bash")
+        assert result.returncode == 0, result.stderr.decode()
+    assert len(world.sandbox.calls("StartDeviceAuthorization")) == 2
+
+
+def test_a_failed_refresh_is_a_login_needed_message(world):
+    assert world("sso-switch", "dev", AWS_SSO_EXT_SHELL="bash").returncode == 0
+    age_token(cache(world.home) / SESSION_TOKEN, -5)  # expired, but refreshable on paper
+    world.sandbox.revoke_tokens()  # ... and the refresh token is refused
+    before = snapshot(world.home)
+    result = world("sso-env", "--profile", "dev", "--credentials", "--no-login", "--format", "json")
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert "The SSO session has expired and could not be renewed." in result.stderr.decode()
+    assert "Log in again: aws sso-switch dev" in result.stderr.decode()
+    assert snapshot(world.home) == before
+
+
+def test_a_corrupt_token_file_is_named_and_replaced_by_a_login(world):
+    path = cache(world.home) / SESSION_TOKEN
+    path.parent.mkdir(parents=True)
+    path.write_text('{"accessToken": "half')
+    result = world("sso-switch", "dev", AWS_SSO_EXT_SHELL="bash")
+    assert result.returncode == 0, result.stderr.decode()
+    assert f"The SSO cache file {path}" in result.stderr.decode()
+    assert tokens.read_token(str(path)).refresh_token

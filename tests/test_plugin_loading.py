@@ -52,6 +52,17 @@ def test_the_package_compiles_and_imports_under_python_3_9(tmp_path):
     require(interpreter is not None, "Python 3.9 (the oldest Python an AWS CLI build runs on)")
     files = [str(p) for p in (ROOT / "awscli_sso_ext").rglob("*.py")]
     subprocess.run([interpreter, "-m", "py_compile", *files], check=True)
-    # Every module that needs nothing but the standard library must import there too.
-    code = "import awscli_sso_ext.shells, awscli_sso_ext.environment, awscli_sso_ext.detection"
+    # Every module that runs inside `aws` imports there too (botocore is imported lazily).
+    modules = [
+        "shells",
+        "environment",
+        "detection",
+        "profiles",
+        "errors",
+        "tokens",
+        "login",
+        "failures",
+        "credentials",
+    ]
+    code = "; ".join(f"import awscli_sso_ext.{name}" for name in modules)
     subprocess.run([interpreter, "-c", code], check=True, cwd=ROOT)

@@ -219,3 +219,26 @@ def test_help_documents_each_command_with_examples(aws_cli, home):
     for name in ("bash", "zsh", "fish", "powershell", "dotenv", "json"):
         assert name in text
     assert "aws sso-env --profile prod --format dotenv > .env" in text
+
+
+def test_without_format_the_calling_shell_is_detected(aws_cli, home):
+    aws_cli.write_config(home, CONFIG)
+    fish = require_program("fish")
+    # `; true` keeps each shell alive as the parent of `aws` (no exec of the last command).
+    result = subprocess.run(
+        [fish, "--no-config", "-c", '$AWS sso-env --profile "my team"; true'],
+        env=clean_environment(home, AWS=str(aws_cli.executable)),
+        capture_output=True,
+        cwd=home,
+    )
+    assert "set -gx AWS_PROFILE 'my team'" in result.stdout.decode().splitlines()
+    assert result.stderr == b""
+    sh = require_program("sh")
+    result = subprocess.run(
+        [sh, "-c", '"$AWS" sso-env --profile "my team"; true'],
+        env=clean_environment(home, AWS=str(aws_cli.executable)),
+        capture_output=True,
+        cwd=home,
+    )
+    assert "export AWS_PROFILE='my team'" in result.stdout.decode().splitlines()
+    assert result.stderr == b""

@@ -1,5 +1,5 @@
 # PYTHON_ARGCOMPLETE_OK
-"""The `aws-sso-ext` console script: `hook SHELL` now; setup, uninstall, doctor and demo later."""
+"""The `aws-sso-ext` console script: setup, uninstall, doctor and hook (demo later)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", title="commands")
     commands.required = True
-    # Later: setup, uninstall, doctor, demo (one add_parser each, handler in set_defaults).
+    # Later: demo (one add_parser, handler in set_defaults).
+    _add_install_commands(commands)
     hook = commands.add_parser(
         "hook",
         help="print where a shell's hook file is, and the line that loads it",
@@ -34,6 +35,78 @@ def build_parser() -> argparse.ArgumentParser:
     )
     hook.set_defaults(handler=run_hook)
     return parser
+
+
+def _add_install_commands(commands) -> None:
+    shells = ("bash", "zsh", "fish", "powershell", "pwsh")
+    setup = commands.add_parser(
+        "setup",
+        help="register the plugin with every `aws` on PATH and load the hook from the rc file",
+        description=(
+            "Registers the plugin for each AWS CLI on PATH the way that CLI needs it, without "
+            "writing any setting another CLI sharing the config would choke on, and adds one "
+            "block to the rc file of your shell. Running it again changes nothing."
+        ),
+    )
+    setup.add_argument("--shell", choices=shells, help="the shell to wire (default: detected)")
+    setup.add_argument(
+        "--no-modify-rc", dest="modify_rc", action="store_false", help="leave rc files alone"
+    )
+    setup.add_argument(
+        "--dry-run", action="store_true", help="say what would change, change nothing"
+    )
+    setup.add_argument("--path-dir", help=argparse.SUPPRESS)  # install.sh: ~/.local/bin on PATH
+    setup.set_defaults(handler=run_setup)
+    uninstall = commands.add_parser(
+        "uninstall",
+        help="remove exactly what setup added",
+        description="Undoes what setup recorded: config and rc files come back as they were.",
+    )
+    uninstall.add_argument("--dry-run", action="store_true", help="say what would change")
+    uninstall.set_defaults(handler=run_uninstall)
+    doctor = commands.add_parser(
+        "doctor",
+        help="check every `aws`, the config, the shell wiring and the SSO logins",
+        description="One line per check, with the fix for each failure; exit 1 when broken.",
+    )
+    doctor.add_argument("--shell", choices=shells, help="the shell to check (default: detected)")
+    doctor.set_defaults(handler=run_doctor)
+
+
+def _guarded(action, stderr) -> int:
+    from awscli_sso_ext.errors import SsoExtError
+
+    try:
+        return action()
+    except SsoExtError as error:
+        stderr.write(f"aws-sso-ext: {error}\n")
+        return error.exit_code
+    except OSError as error:
+        stderr.write(f"aws-sso-ext: {error}\nNothing was left half-changed.\n")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def run_setup(args, stdout, stderr) -> int:
+    from awscli_sso_ext import installer
+
+    return _guarded(
+        lambda: installer.setup(args.shell, args.modify_rc, args.dry_run, args.path_dir, stdout),
+        stderr,
+    )
+
+
+def run_uninstall(args, stdout, stderr) -> int:
+    from awscli_sso_ext import installer
+
+    return _guarded(lambda: installer.uninstall(args.dry_run, stdout), stderr)
+
+
+def run_doctor(args, stdout, stderr) -> int:
+    from awscli_sso_ext import doctor
+
+    return _guarded(lambda: doctor.run(args.shell, stdout), stderr)
 
 
 def run_hook(args, stdout, stderr) -> int:

@@ -89,13 +89,15 @@ class ZshFormat(BashFormat):
 
 class FishFormat(OutputFormat):
     NAME = "fish"
-    DOCUMENTATION = "fish: `set -gx NAME 'value'` and `set -e NAME`."
+    DOCUMENTATION = "fish: `set -gx NAME 'value'` and `set -e NAME` (when it is set)."
 
     def set_line(self, name, value):
         return f"set -gx {name} {fish_quote(value)}"
 
     def unset_line(self, name):
-        return f"set -e {name}"
+        # A bare `set -e` of an unset variable returns 4, which would become the status of
+        # `aws sso-switch` or `... | source`; guarded, the statement always succeeds.
+        return f"if set -q {name}; set -e {name}; end"
 
 
 class PowerShellFormat(OutputFormat):

@@ -167,7 +167,7 @@ case $AWS_SSO_EXT_SHELL in
 esac
 case $name in
     fail) exit 1 ;;
-    interrupt) echo 'fake aws: waiting' >&2; sleep 30; exit 0 ;;
+    interrupt) echo $$ >"$FAKE_AWS_LOG.pid"; echo 'fake aws: waiting' >&2; sleep 30 </dev/null >/dev/null 2>&1; exit 0 ;;
 esac
 exit 0
 """,
@@ -220,3 +220,101 @@ def sandbox_environment(tmp_path):
         environment["AWS_DATA_PATH"] = str(sandbox.write_data_path(tmp_path / "data"))
         environment.update(PYTHONPATH=str(guard), BROWSER="true", AWS_EC2_METADATA_DISABLED="true")
         yield sandbox, environment
+
+
+# --- Installer (tests/test_install_*.py) ------------------------------------------------
+
+TOOLS = (
+    "sh",
+    "bash",
+    "zsh",
+    "fish",
+    "env",
+    "dirname",
+    "basename",
+    "mkdir",
+    "ln",
+    "rm",
+    "rmdir",
+    "cat",
+    "readlink",
+    "ls",
+    "uname",
+    "sed",
+    "grep",
+    "cp",
+    "mv",
+    "chmod",
+    "date",
+    "sleep",
+    "tty",
+    "stty",
+    "id",
+    "head",
+    "tr",
+    "sort",
+)
+
+
+@pytest.fixture(scope="session")
+def toolbox(tmp_path_factory) -> Path:
+    """A bin folder with the usual tools and a python3, but no `aws`: PATH under control."""
+    folder = tmp_path_factory.mktemp("toolbox")
+    for tool in TOOLS:
+        found = shutil.which(tool)
+        if found:
+            (folder / tool).symlink_to(found)
+    (folder / "python3").symlink_to(sys.executable)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def v1_elsewhere(tmp_path_factory) -> Path:
+    """A bin folder holding an AWS CLI v1 whose own Python can't import awscli_sso_ext.
+
+    A venv without pip whose site folder reaches this environment's packages through a
+    plain path .pth (editable installs are .pth-based, so awscli_sso_ext is not visible).
+    """
+    require(V1_AWS.exists(), "AWS CLI v1 in the test environment")
+    root = tmp_path_factory.mktemp("v1-elsewhere") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True)
+    purelib = subprocess.run(
+        [
+            str(root / "bin" / "python"),
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    import sysconfig
+
+    Path(purelib, "test-environment.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    script = V1_AWS.read_text(encoding="utf-8").split("\n", 1)[1]
+    aws = root / "bin" / "aws"
+    aws.write_text(f"#!{root / 'bin' / 'python'}\n{script}", encoding="utf-8")
+    aws.chmod(0o755)
+    return root / "bin"
+
+
+@pytest.fixture(scope="session")
+def built_wheel(tmp_path_factory) -> Path:
+    """This project as a wheel, built once: install.sh installs it instead of the clone."""
+    folder = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "-w",
+            str(folder),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return next(folder.glob("*.whl"))

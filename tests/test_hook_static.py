@@ -59,7 +59,8 @@ def test_defines_aws_once_and_otherwise_only_private_names(shell):
     text = hook_file(shell).read_text(encoding="utf-8")
     names = [next(filter(None, m.groups())) for m in FUNCTION_DEFINITION[shell].finditer(text)]
     assert names.count("aws") == 1
-    assert all(name == "aws" or name.startswith("__awscli_sso_ext_") for name in names), names
+    public = {"aws", "aws_sso_prompt", "prompt_aws_sso"}  # the prompt's: docs/prompt.md
+    assert all(name in public or name.startswith("__awscli_sso_ext_") for name in names), names
     # Defined at the top level, never nested: a function defined inside another (or only in
     # some branch) would make the result depend on how often the file was sourced.
     assert not re.search(r"^[ \t]+function[ \t]", text, re.M)

@@ -118,7 +118,9 @@ def test_sso_switch_prints_code_for_the_shell_the_hook_names(aws_cli, home):
     assert "set -gx AWS_PROFILE 'my team'" in lines
     assert "set -gx AWS_REGION 'ap-southeast-2'" in lines
     assert "set -gx AWS_SSO_EXT_PREVIOUS_PROFILE 'staging'" in lines
-    assert "set -e AWS_SSO_EXT_ROLE" in lines  # not an SSO profile: no stale role in the prompt
+    assert (
+        "if set -q AWS_SSO_EXT_ROLE; set -e AWS_SSO_EXT_ROLE; end" in lines
+    )  # not an SSO profile: no stale role in the prompt
 
 
 def test_sso_switch_dash_returns_to_the_previous_profile(aws_cli, home):

@@ -160,7 +160,9 @@ def test_every_powershell_statement_has_the_one_safe_form():
 def test_rendering_is_sorted_one_statement_a_line():
     environment = {"B": "2", "A": None, "C": "3"}
     assert FORMATS["bash"].render(environment) == "unset A\nexport B=2\nexport C=3\n"
-    assert FORMATS["fish"].render(environment) == "set -e A\nset -gx B '2'\nset -gx C '3'\n"
+    assert FORMATS["fish"].render(environment) == (
+        "if set -q A; set -e A; end\nset -gx B '2'\nset -gx C '3'\n"
+    )
     assert FORMATS["powershell"].render(environment) == (
         "Remove-Item -LiteralPath Env:A -ErrorAction SilentlyContinue\n$env:B = '2'\n$env:C = '3'\n"
     )
@@ -180,3 +182,16 @@ def test_registry_covers_every_format_and_shell():
     assert list(FORMATS) == ["bash", "zsh", "fish", "powershell", "dotenv", "json", "process"]
     assert all(name == FORMATS[name].NAME and FORMATS[name].DOCUMENTATION for name in FORMATS)
     assert set(FORMAT_OF_SHELL.values()) <= set(FORMATS)
+
+
+def test_sourcing_fish_output_succeeds_even_when_unsetting_unset_variables(tmp_path):
+    fish = require_program("fish")
+    script = tmp_path / "env.fish"
+    script.write_text(FORMATS["fish"].render({"NEVER_SET": None, "V": "x"}))
+    result = subprocess.run(
+        [fish, "--no-config", "-c", f"source {fish_quote(str(script))}; echo $status $V"],
+        env=clean_environment(tmp_path),
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout == "0 x\n", result.stderr

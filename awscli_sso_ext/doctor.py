@@ -1,0 +1,196 @@
+"""`aws-sso-ext doctor`: one line per check, and the exact fix for each one that fails."""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import subprocess
+from datetime import datetime, timezone
+
+from awscli_sso_ext import install_clis, install_files, installer, tokens
+
+OK, FAIL, INFO = "ok  ", "FAIL", "--  "
+SETUP = "run `aws-sso-ext setup`"
+
+
+class Doctor:
+    """Collects check results; `failed` decides the exit status."""
+
+    def __init__(self, out):
+        self.out = out
+        self.failed = 0
+
+    def line(self, status: str, text: str, fix: str | None = None) -> None:
+        self.out.write(f"{status} {text}\n")
+        if fix and status == FAIL:
+            self.out.write(f"     fix: {fix}\n")
+        self.failed += status == FAIL
+
+
+def run(shell: str | None, out, timeout: float = 60) -> int:
+    """Every check; 1 when something is broken, else 0."""
+    doctor = Doctor(out)
+    config = installer.config_file()
+    text = _check_config(doctor, config)
+    clis = install_clis.find_clis()
+    if not clis:
+        doctor.line(FAIL, "no `aws` on PATH", "install AWS CLI v1 or v2, then " + SETUP)
+    for cli in clis:
+        _check_cli(doctor, cli, text, timeout)
+    _check_shell(doctor, shell)
+    if text is not None:
+        _check_sessions(doctor, text)
+    return 1 if doctor.failed else 0
+
+
+def _check_config(doctor: Doctor, path: str) -> str | None:
+    text = install_files.read_text(path) if os.path.exists(path) else None
+    if text is None:
+        doctor.line(FAIL, f"config {path} does not exist", SETUP)
+        return None
+    try:
+        configparser.RawConfigParser().read_string(text, source=path)
+    except configparser.Error as error:
+        problem = str(error).replace("\n", " ")
+        doctor.line(FAIL, f"config {path} does not parse: {problem}", "fix that line by hand")
+        return None
+    settings = install_files.plugin_settings(text)
+    if installer.PLUGIN_MODULE not in settings.values():
+        doctor.line(FAIL, f"config {path}: no [plugins] {installer.PLUGIN_NAME} entry", SETUP)
+    else:
+        doctor.line(OK, f"config {path} parses; [plugins] loads {installer.PLUGIN_MODULE}")
+    return text
+
+
+def _check_cli(doctor: Doctor, cli, text: str | None, timeout: float) -> None:
+    if cli.problem:
+        doctor.line(FAIL, f"{cli.path}: {cli.problem}", "reinstall that AWS CLI")
+        return
+    python = f", Python {'.'.join(map(str, cli.python_version))}"
+    doctor.line(OK, f"{cli.path}: {cli.label}{python}")
+    settings = install_files.plugin_settings(text or "")
+    if cli.major == 2 and installer.PATH_SETTING not in settings:
+        doctor.line(
+            FAIL,
+            f"{cli.path}: v2 loads no plugin: [plugins] has no {installer.PATH_SETTING}",
+            SETUP,
+        )
+        return
+    try:
+        result = subprocess.run(
+            [cli.path, "sso-env", "--unset", "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired:
+        doctor.line(FAIL, f"{cli.path}: `aws sso-env` took over {timeout:.0f} s", SETUP)
+        return
+    if result.returncode == 0 and _is_json(result.stdout):
+        doctor.line(OK, f"{cli.path}: `aws sso-env --unset` runs: the plugin loads")
+        return
+    doctor.line(FAIL, f"{cli.path}: `aws sso-env --unset` fails: {_diagnose(cli, result, text)}")
+
+
+def _diagnose(cli, result, text: str | None) -> str:
+    error = result.stderr.strip().splitlines()[-1:] or [f"exit {result.returncode}"]
+    last = error[0]
+    fix = SETUP
+    if cli.major == 1 and "No module named '" + os.sep in last:
+        why = f"v1 reads the v2-only `{installer.PATH_SETTING}` as a module name and crashes"
+        fix = (
+            f"{SETUP} (it teaches this v1 to ignore that setting), or remove the "
+            f"`{installer.PATH_SETTING}` line from [plugins] if you don't use AWS CLI v2"
+        )
+    elif "awscli_sso_ext" in last or "shellingham" in last:
+        why = "the plugin module is missing where this CLI looks for it"
+    elif "Invalid choice" in result.stderr or "invalid choice" in result.stderr:
+        why = "this CLI doesn't know the command: the plugin isn't registered for it"
+    else:
+        why = last
+    return f"{why}\n     fix: {fix}"
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_shell(doctor: Doctor, shell: str | None) -> None:
+    how = "--shell"
+    if shell is None:
+        shell, how = installer.detect_shell()
+    if shell is None:
+        doctor.line(INFO, f"shell: can't tell which ({how}); pass --shell to check its rc file")
+        return
+    shell = {"pwsh": "powershell"}.get(shell, shell)
+    rc = installer.rc_files(shell)[0]
+    body = install_files.block_body(install_files.read_text(installer.real_target(rc)))
+    from awscli_sso_ext.hooks import rc_line
+
+    if not body:
+        doctor.line(
+            FAIL,
+            f"{shell} (from {how}): {rc} doesn't load the hook",
+            f"aws-sso-ext setup --shell {shell}, then open a new shell",
+        )
+    elif rc_line(shell) not in body:
+        doctor.line(FAIL, f"{shell}: {rc} loads a hook file that isn't this installation's", SETUP)
+    else:
+        doctor.line(
+            OK,
+            f"{shell}: {rc} loads the hook (new shells get it; a running shell can't be "
+            "inspected from here: if `type aws` there doesn't say function, open a new one)",
+        )
+    from awscli_sso_ext.hooks import hook_path
+
+    hook = hook_path(shell).read_text(encoding="utf-8")
+    if "complete" in hook or "Register-ArgumentCompleter" in hook:
+        doctor.line(OK, f"{shell}: profile completion comes with the hook")
+    else:
+        doctor.line(INFO, f"{shell}: profile completion: not yet available in this version")
+
+
+def _check_sessions(doctor: Doctor, text: str) -> None:
+    parser = configparser.RawConfigParser()
+    parser.read_string(text)
+    logins = {}
+    for section in parser.sections():
+        values = dict(parser.items(section))
+        if section.startswith("sso-session ") and "sso_start_url" in values:
+            name = section.split(" ", 1)[1].strip()
+            logins[f"sso-session {name}"] = (values["sso_start_url"], name, True, name)
+        elif "sso_start_url" in values and "sso_session" not in values:
+            profile = section.split(" ", 1)[-1].strip()
+            url = values["sso_start_url"]
+            logins.setdefault(f"legacy {url}", (url, None, False, profile))
+    now = datetime.now(timezone.utc)
+    for label, (url, session, session_style, who) in sorted(logins.items()):
+        login = f"aws sso-switch {_a_profile(parser, session) if session else who}"
+        try:
+            token = tokens.read_token(tokens.token_path(url, session))
+        except tokens.CacheFileError as error:
+            doctor.line(FAIL, f"{label}: {error.problem}", error.fix)
+            continue
+        if token is None:
+            doctor.line(INFO, f"{label}: not logged in (log in with `{login}`)")
+        elif tokens.needs_login(token, now, session_style=session_style):
+            doctor.line(INFO, f"{label}: login expired (log in again with `{login}`)")
+        else:
+            until = token.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+            doctor.line(OK, f"{label}: logged in until {until}")
+
+
+def _a_profile(parser, session: str) -> str:
+    for section in parser.sections():
+        if (
+            parser.has_option(section, "sso_session")
+            and parser.get(section, "sso_session").strip() == session
+        ):
+            return section.split(" ", 1)[-1].strip() if section != "default" else "default"
+    return "PROFILE"

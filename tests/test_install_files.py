@@ -1,0 +1,106 @@
+"""Config and rc-file edits keep every other byte, and undoing them restores the file exactly."""
+
+from __future__ import annotations
+
+import pytest
+
+from awscli_sso_ext import install_files
+from awscli_sso_ext.errors import ConfigError
+
+WANTED = {"sso_ext": "awscli_sso_ext", "cli_legacy_plugin_path": "/data/plugins"}
+
+CONFIGS = [
+    "",
+    "# just a comment",
+    "[default]\nregion = eu-west-1\n",
+    "# top\n[default]\nregion=eu-west-1   ; odd spacing\n\n\n[profile x]\n  \nregion   =  us-east-1",
+    "[plugins]\n",
+    "[plugins]\n# mine\nother = some.module\n\n[default]\nregion = eu-west-1\n",
+    "[default]\r\nregion = eu-west-1\r\n[plugins]\r\nother = m\r\n",
+    "[plugins]\ncli_legacy_plugin_path = /theirs\nother = m\n",
+    "[plugins]\nsso_ext = old.module\n[profile a]\nregion = x\n",
+    "[plugins]\nother = m",
+]
+
+
+@pytest.mark.parametrize("text", CONFIGS)
+def test_adding_then_undoing_plugin_settings_gives_back_every_byte(text):
+    new, edits = install_files.add_plugin_settings(text, WANTED)
+    install_files.check_config_parses(new, "config")
+    assert install_files.plugin_settings(new)["sso_ext"] == "awscli_sso_ext"
+    assert "/data/plugins" in install_files.plugin_settings(new)["cli_legacy_plugin_path"].split(
+        ":"
+    )
+    assert install_files.add_plugin_settings(new, WANTED) == (new, [])  # twice: no change
+    restored, notes = install_files.undo_edits(new, edits)
+    assert (restored, notes) == (text, [])
+
+
+def test_other_lines_stay_where_they_were():
+    text = CONFIGS[5]
+    new, _ = install_files.add_plugin_settings(text, WANTED)
+    assert new == (
+        "[plugins]\n# mine\nother = some.module\nsso_ext = awscli_sso_ext\n"
+        "cli_legacy_plugin_path = /data/plugins\n\n[default]\nregion = eu-west-1\n"
+    )
+
+
+def test_an_existing_plugin_path_keeps_its_folders():
+    new, _ = install_files.add_plugin_settings(CONFIGS[7], WANTED)
+    assert "cli_legacy_plugin_path = /theirs:/data/plugins\n" in new
+
+
+def test_undo_leaves_later_hand_edits_in_place():
+    text = "[default]\nregion = a\n"
+    new, edits = install_files.add_plugin_settings(text, WANTED)
+    edited = new.replace("region = a", "region = b") + "[profile later]\nregion = c\n"
+    restored, _ = install_files.undo_edits(edited, edits)
+    assert "sso_ext" not in restored and "cli_legacy" not in restored
+    assert "region = b" in restored and "[profile later]" in restored
+
+
+@pytest.mark.parametrize("text", ["", "echo hi", "echo hi\n", "a\n\n\n", "x\r\ny\r\n"])
+def test_rc_block_is_added_once_and_removed_exactly(text):
+    block = install_files.make_block(["source '/x/awscli-sso-ext.bash'"])
+    new, edits = install_files.add_block(text, block)
+    assert new.count(install_files.BEGIN_MARKER) == 1
+    assert install_files.add_block(new, block) == (new, [])
+    assert install_files.undo_block_edits(new, edits) == (text, [])
+
+
+def test_a_changed_block_is_replaced_in_place_and_restored():
+    old_block = install_files.make_block(["source /old"])
+    text = "before\n" + old_block + "after\n"
+    new, edits = install_files.add_block(text, install_files.make_block(["source /new"]))
+    assert new == "before\n" + install_files.make_block(["source /new"]) + "after\n"
+    assert install_files.undo_block_edits(new, edits)[0] == text
+
+
+def test_an_unparsable_config_is_refused_with_the_line():
+    with pytest.raises(ConfigError, match="can't be parsed"):
+        install_files.check_config_parses("region = x\n[default\n", "/c")
+
+
+def test_atomic_write_keeps_mode_and_backs_up(tmp_path):
+    path = tmp_path / "config"
+    path.write_text("old\n")
+    path.chmod(0o600)
+    install_files.write_atomically(str(path), "new\n")
+    assert path.read_text() == "new\n" and (path.stat().st_mode & 0o777) == 0o600
+    assert (tmp_path / "config.awscli-sso-ext.bak").read_text() == "old\n"
+
+
+def test_read_only_file_and_dangling_link_are_refused(tmp_path):
+    path = tmp_path / "config"
+    path.write_text("x\n")
+    path.chmod(0o400)
+    with pytest.raises(ConfigError, match="read-only"):
+        install_files.check_writable(str(path))
+    link = tmp_path / "rc"
+    link.symlink_to(tmp_path / "missing")
+    with pytest.raises(ConfigError, match="does not exist"):
+        install_files.real_target(str(link))
+    target = tmp_path / "real-bashrc"
+    target.write_text("")
+    (tmp_path / "linked").symlink_to(target)
+    assert install_files.real_target(str(tmp_path / "linked")) == str(target)

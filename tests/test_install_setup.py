@@ -1,0 +1,151 @@
+"""`aws-sso-ext setup | doctor | uninstall` against the real AWS CLI v1 and Debian's v2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import V2_AWS, clean_environment, require
+
+AWS_SSO_EXT = Path(sys.prefix) / "bin" / "aws-sso-ext"
+CONFIG = (
+    "# team config\n[default]\nregion=eu-west-1   ; odd\n\n[profile p]\nregion = us-east-1\n# end"
+)
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def v2_only(tmp_path_factory) -> Path:
+    """A bin folder with Debian's AWS CLI v2 as its only `aws`."""
+    require(V2_AWS.exists(), "Debian's AWS CLI v2 (/usr/bin/aws)")
+    folder = tmp_path_factory.mktemp("v2-bin")
+    (folder / "aws").symlink_to(V2_AWS)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _v1_left_clean(v1_elsewhere):
+    """The v1 environment is shared by the session: no test leaves our .pth in it."""
+    yield
+    for pth in (v1_elsewhere.parent / "lib").rglob("awscli-sso-ext.pth"):
+        pth.unlink()
+
+
+class Machine:
+    """A throwaway HOME with a PATH holding exactly the CLIs a test asks for."""
+
+    def __init__(self, home: Path, *bins: Path):
+        self.home = home
+        path = os.pathsep.join(str(b) for b in bins)
+        self.env = clean_environment(home, PATH=path, SHELL="/bin/bash")
+        for key in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "ZDOTDIR"):
+            self.env.pop(key, None)
+        self.config = home / ".aws" / "config"
+        self.config.parent.mkdir()
+        self.config.write_text(CONFIG)
+        self.config.chmod(0o640)
+        (home / ".bashrc").write_text("# my bashrc\nalias ll='ls -l'")
+
+    def run(self, *args, check_rc=None, timeout=120):
+        result = subprocess.run(
+            args, env=self.env, capture_output=True, text=True, cwd=self.home, timeout=timeout
+        )
+        if check_rc is not None:
+            assert result.returncode == check_rc, result.stdout + result.stderr
+        return result
+
+    def tool(self, *args, check_rc=0):
+        return self.run(str(AWS_SSO_EXT), *args, check_rc=check_rc)
+
+    def snapshot(self) -> dict:
+        files = {}
+        for path in sorted(self.home.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                files[str(path.relative_to(self.home))] = (path.read_bytes(), path.stat().st_mode)
+        return files
+
+    def sso_env_works(self, aws: Path) -> bool:
+        result = self.run(str(aws), "sso-env", "--unset", "--format", "json")
+        return result.returncode == 0 and "AWS_PROFILE" in json.loads(result.stdout)
+
+
+def test_v1_and_v2_share_one_config_install_twice_and_undo(home, toolbox, v1_elsewhere, v2_only):
+    machine = Machine(home, v1_elsewhere, v2_only, toolbox)
+    before = machine.snapshot()
+    out = machine.tool("setup", "--shell", "bash").stdout
+    assert "AWS CLI v1 1." in out and "AWS CLI v2 2." in out and "NOT registered" not in out
+    assert machine.sso_env_works(v1_elsewhere / "aws")
+    assert machine.sso_env_works(v2_only / "aws")
+    text = machine.config.read_text()
+    assert text.startswith(
+        CONFIG + "\n\n[plugins]\nsso_ext = awscli_sso_ext\ncli_legacy_plugin_path = "
+    )
+    assert (machine.config.stat().st_mode & 0o777) == 0o640
+    # A real interactive bash loads the hook from ~/.bashrc and switches.
+    shell = machine.run("bash", "-i", "-c", 'aws sso-switch p && echo "[$AWS_PROFILE $AWS_REGION]"')
+    assert "[p us-east-1]" in shell.stdout, shell.stderr
+    installed = machine.snapshot()
+    again = machine.tool("setup", "--shell", "bash").stdout
+    assert "Nothing to change" in again
+    assert machine.snapshot() == installed
+    doctor = machine.tool("doctor", "--shell", "bash")
+    assert "FAIL" not in doctor.stdout
+    machine.tool("uninstall")
+    assert machine.snapshot() == before
+    assert not list((v1_elsewhere.parent / "lib").rglob("awscli-sso-ext.pth"))
+
+
+@pytest.mark.parametrize("which", ["v1", "v2"])
+def test_one_cli_alone(which, home, toolbox, v1_elsewhere, v2_only):
+    folder = v1_elsewhere if which == "v1" else v2_only
+    machine = Machine(home, folder, toolbox)
+    machine.tool("setup", "--no-modify-rc")
+    assert machine.sso_env_works(folder / "aws")
+    settings = machine.config.read_text().split("[plugins]")[1]
+    # v1 alone never gets the v2-only setting; v2 can't work without it.
+    assert ("cli_legacy_plugin_path" in settings) == (which == "v2")
+    assert not (home / ".bashrc").read_text().count("awscli-sso-ext")
+    machine.tool("uninstall")
+    assert machine.config.read_text() == CONFIG
+
+
+def test_doctor_names_each_breakage_and_its_fix(home, toolbox, v1_elsewhere, v2_only):
+    machine = Machine(home, v1_elsewhere, v2_only, toolbox)
+    machine.tool("setup", "--shell", "bash")
+    # v1 without the shim, reading the v2 setting: the crash and its fix.
+    for pth in (v1_elsewhere.parent / "lib").rglob("awscli-sso-ext.pth"):
+        pth.write_text(str(home / ".local/share/awscli-sso-ext/plugins") + "\n")
+    out = machine.tool("doctor", "--shell", "bash", check_rc=1).stdout
+    assert "v1 reads the v2-only `cli_legacy_plugin_path` as a module name and crashes" in out
+    assert "fix: run `aws-sso-ext setup` (it teaches this v1 to ignore that setting)" in out
+    assert out.count("FAIL") == 1
+    # The plugin folder gone: v2 can't import the module.
+    plugins = home / ".local/share/awscli-sso-ext/plugins"
+    plugins.rename(plugins.with_name("moved"))
+    (plugins.with_name("moved") / "awscli_sso_ext").rename(plugins.with_name("moved") / "x")
+    plugins.with_name("moved").rename(plugins)
+    # The hook not wired any more.
+    (home / ".bashrc").write_text("# my bashrc\n")
+    out = machine.tool("doctor", "--shell", "bash", check_rc=1).stdout
+    assert "the plugin module is missing" in out
+    assert "doesn't load the hook" in out and "fix: aws-sso-ext setup --shell bash" in out
+
+
+def test_bad_config_changes_nothing(home, toolbox, v1_elsewhere, v2_only):
+    machine = Machine(home, v1_elsewhere, v2_only, toolbox)
+    machine.config.write_text("region = x\n[default\n")
+    before = machine.snapshot()
+    result = machine.tool("setup", "--shell", "bash", check_rc=2)
+    assert "can't be parsed" in result.stderr
+    assert machine.snapshot() == before
+    assert not list((v1_elsewhere.parent / "lib").rglob("awscli-sso-ext.pth"))
+    machine.config.write_text(CONFIG)
+    machine.config.chmod(0o440)
+    before = machine.snapshot()
+    result = machine.tool("setup", "--shell", "bash", check_rc=2)
+    assert "read-only" in result.stderr
+    assert machine.snapshot() == before

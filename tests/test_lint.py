@@ -25,7 +25,7 @@ def test_every_module_starts_with_a_one_line_docstring():
 
 def test_ci_runs_exactly_the_readme_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
-    assert readme[3].startswith("python3 -m pip install")  # install and run
+    assert readme[3].startswith("./install.sh")  # install and run
     test_command = readme[4]
     assert "pytest" in test_command
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()

@@ -35,6 +35,12 @@ class _EnvironmentCommand(BasicCommand):
         except UnrepresentableValueError as error:
             self._say(f"aws {self.NAME}: {error}\nRename the profile in your AWS config.")
             return 2
+        except OSError as error:  # the cache folder can't be written, a disk is full, ...
+            self._say(
+                f"aws {self.NAME}: could not use {error.filename or 'a file'}: {error.strerror}.\n"
+                "Check that you own ~/.aws and its sso/cache and cli/cache folders."
+            )
+            return 1
         if text:
             self._write(text)
         return 0
@@ -49,6 +55,7 @@ class _EnvironmentCommand(BasicCommand):
         from awscli_sso_ext import environment
         from awscli_sso_ext.errors import UsageError
         from awscli_sso_ext.failures import explain
+        from awscli_sso_ext.login import current_token
 
         env = environment.profile_environment(profile, region)
         if profile.sso is None:
@@ -63,7 +70,7 @@ class _EnvironmentCommand(BasicCommand):
             token = self._login(profile, parsed_args)
             if credentials or verify:
                 keys = self._role_credentials(profile, parsed_args)
-                token = self._login(profile, parsed_args)  # botocore may have renewed it
+                token = current_token(profile.sso, self._stderr) or token  # maybe renewed
                 if credentials:
                     env.update(environment.credential_variables(keys))
                 if verify:

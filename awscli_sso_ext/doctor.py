@@ -150,10 +150,19 @@ def _check_shell(doctor: Doctor, shell: str | None) -> None:
     from awscli_sso_ext.hooks import hook_path
 
     hook = hook_path(shell).read_text(encoding="utf-8")
-    if "complete" in hook or "Register-ArgumentCompleter" in hook:
+    if _registers_completion(hook):
         doctor.line(OK, f"{shell}: profile completion comes with the hook")
     else:
         doctor.line(INFO, f"{shell}: profile completion: not yet available in this version")
+
+
+def _registers_completion(hook_text: str) -> bool:
+    """Whether a hook file registers a completer (code, not the comments that mention one)."""
+    for line in hook_text.splitlines():
+        words = line.split()
+        if words and words[0] in ("complete", "compdef", "Register-ArgumentCompleter"):
+            return True
+    return False
 
 
 def _check_sessions(doctor: Doctor, text: str) -> None:

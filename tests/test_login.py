@@ -537,3 +537,11 @@ def test_a_corrupt_token_file_is_named_and_replaced_by_a_login(world):
     assert result.returncode == 0, result.stderr.decode()
     assert f"The SSO cache file {path}" in result.stderr.decode()
     assert tokens.read_token(str(path)).refresh_token
+
+
+def test_a_cache_folder_that_cannot_be_written_is_a_clear_failure(world):
+    (world.home / ".aws" / "sso").write_text("a file where the cache folder should be")
+    result = world("sso-switch", "dev", AWS_SSO_EXT_SHELL="bash")
+    assert (result.returncode, result.stdout) == (1, b"")
+    stderr = result.stderr.decode()
+    assert "aws sso-switch: could not use" in stderr and "Traceback" not in stderr

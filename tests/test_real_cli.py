@@ -244,3 +244,29 @@ def test_without_format_the_calling_shell_is_detected(aws_cli, home):
     )
     assert "export AWS_PROFILE='my team'" in result.stdout.decode().splitlines()
     assert result.stderr == b""
+
+
+def test_an_unparsable_config_is_a_clear_exit_2_on_v1_after_setup(home, tmp_path):
+    """v1 parses the config before loading any plugin; the start-up shim that `aws-sso-ext
+    setup` puts in v1's environment (a .pth; a sitecustomize here) turns its traceback into
+    the file, the problem and the fix."""
+    from conftest import V1_AWS, require
+
+    require(V1_AWS.exists(), "AWS CLI v1 in the test environment")
+    startup = tmp_path / "startup"
+    startup.mkdir()
+    (startup / "sitecustomize.py").write_text("import awscli_sso_ext.install_v1_shim\n")
+    for broken in ("config", "credentials"):
+        (home / ".aws").mkdir(exist_ok=True)
+        (home / ".aws" / "config").write_text("[plugins]\nsso_ext = awscli_sso_ext\n")
+        (home / ".aws" / broken).write_text("[default]\nregion = eu-west-1\nnot a setting\n")
+        result = subprocess.run(
+            [str(V1_AWS), "sso-env", "--format", "bash"],
+            env=clean_environment(home, PYTHONPATH=str(startup)),
+            capture_output=True,
+            cwd=home,
+        )
+        stderr = result.stderr.decode()
+        assert (result.returncode, result.stdout) == (2, b""), stderr
+        assert f"aws: Unable to parse config file: {home / '.aws' / broken}." in stderr
+        assert "fix that line" in stderr and "Traceback" not in stderr

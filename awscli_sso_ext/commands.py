@@ -22,8 +22,10 @@ class _EnvironmentCommand(BasicCommand):
 
     def _run_main(self, parsed_args, parsed_globals):
         from awscli_sso_ext.errors import SsoExtError
+        from awscli_sso_ext.redaction import redact_debug_logs
         from awscli_sso_ext.shells import UnrepresentableValueError
 
+        redact_debug_logs()
         try:
             text = self._output(parsed_args, parsed_globals)
         except KeyboardInterrupt:

@@ -277,6 +277,7 @@ def test_a_legacy_token_near_expiry_leads_to_a_new_login(world):
     age_token(cache(world.home) / LEGACY_TOKEN, 5)
     assert world("sso-switch", "legacy", AWS_SSO_EXT_SHELL="bash").returncode == 0
     assert len(world.sandbox.calls("StartDeviceAuthorization")) == 2
+    assert len(world.sandbox.calls("RegisterClient")) == 1  # the registration was reused
 
 
 def test_two_logins_at_once_leave_one_valid_file(world):
@@ -545,3 +546,18 @@ def test_a_cache_folder_that_cannot_be_written_is_a_clear_failure(world):
     assert (result.returncode, result.stdout) == (1, b"")
     stderr = result.stderr.decode()
     assert "aws sso-switch: could not use" in stderr and "Traceback" not in stderr
+
+
+def test_debug_logs_never_show_a_token_or_key(world):
+    login = world("--debug", "sso-switch", "dev", AWS_SSO_EXT_SHELL="bash")
+    assert login.returncode == 0, login.stderr.decode()[-2000:]
+    keys = world("--debug", "sso-env", "--profile", "dev", "--credentials", "--format", "json")
+    assert keys.returncode == 0, keys.stderr.decode()[-2000:]
+    token = json.loads((cache(world.home) / SESSION_TOKEN).read_text())
+    role = json.loads(keys.stdout)
+    secrets = [token["accessToken"], token["refreshToken"], token["clientSecret"]]
+    secrets += [role["AWS_SECRET_ACCESS_KEY"], role["AWS_SESSION_TOKEN"]]
+    log = login.stderr.decode() + keys.stderr.decode()
+    assert "DEBUG" in log and "***" in log  # the log is there, with the values masked
+    for secret in secrets:
+        assert secret not in log

@@ -76,7 +76,7 @@ class _EnvironmentCommand(BasicCommand):
                 if credentials:
                     env.update(environment.credential_variables(keys))
                 if verify:
-                    self._verify(profile.name, keys, region or profile.region)
+                    self._verify(profile.name, profile.sso, keys, region or profile.region)
         except (BotoCoreError, ClientError) as error:
             raise explain(error, profile.name, profile.sso) from None
         env.update(self._login_metadata(profile, token))
@@ -117,11 +117,18 @@ class _EnvironmentCommand(BasicCommand):
             ).run()
             return role_credentials(profile.name)
 
-    def _verify(self, keys_profile, keys, region):
-        from awscli_sso_ext.credentials import caller_identity
+    def _verify(self, keys_profile, target, keys, region):
+        from awscli_sso_ext.credentials import caller_identity, profile_status
+        from awscli_sso_ext.login import utc_now
 
         identity = caller_identity(_profile_session(keys_profile), keys, region)
         self._say(f"Verified with STS: account {identity['Account']}, {identity['Arn']}")
+        status = profile_status(target, utc_now())
+        renews = " (renews by itself)" if status.can_refresh else ""
+        self._say(
+            f"SSO login valid until {_clock(status.token_expires_at)}{renews}; "
+            f"role credentials until {_clock(status.credentials_expire_at)}."
+        )
 
     @staticmethod
     def _login_metadata(profile, token):
@@ -166,6 +173,10 @@ class _EnvironmentCommand(BasicCommand):
                 f"Use one of: {', '.join(FORMATS)}.",
             )
         return output_format
+
+
+def _clock(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "unknown"
 
 
 def _profile_session(profile_name: str):

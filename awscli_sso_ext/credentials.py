@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
+
+from awscli_sso_ext import tokens
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,45 @@ class RoleCredentials:
 def credential_cache_dir() -> str:
     """~/.aws/cli/cache, where CLI v2 keeps role credentials (and `aws sso logout` clears)."""
     return os.path.expanduser(os.path.join("~", ".aws", "cli", "cache"))
+
+
+@dataclass(frozen=True)
+class ProfileStatus:
+    """Where an SSO profile stands, from the caches alone (no network)."""
+
+    token_expires_at: datetime | None  # None: not logged in
+    can_refresh: bool  # botocore renews the login by itself
+    credentials_expire_at: datetime | None  # None: no role keys cached
+
+
+def credential_cache_file(target) -> str:
+    """The file in which botocore's SSO provider caches this role's keys (CLI v2 and us)."""
+    args = {"roleName": target.role_name, "accountId": target.account_id}
+    if target.session_name:
+        args["sessionName"] = target.session_name
+    else:
+        args["startUrl"] = target.start_url
+    text = json.dumps(args, sort_keys=True, separators=(",", ":"))
+    return os.path.join(credential_cache_dir(), hashlib.sha1(text.encode()).hexdigest() + ".json")
+
+
+def profile_status(target, now: datetime) -> ProfileStatus:
+    """Token expiry, whether it can renew, and cached role-credential expiry of `target`."""
+    try:
+        token = tokens.read_token(tokens.token_path(target.start_url, target.session_name))
+    except tokens.CacheFileError:
+        token = None
+    try:
+        with open(credential_cache_file(target), encoding="utf-8") as cached:
+            expiration = tokens.parse_time(json.load(cached)["Credentials"]["Expiration"])
+    except (OSError, ValueError, KeyError, TypeError):
+        expiration = None
+    session_style = target.session_name is not None
+    return ProfileStatus(
+        token_expires_at=token.expires_at if token else None,
+        can_refresh=bool(token and token.can_refresh(now, session_style=session_style)),
+        credentials_expire_at=expiration,
+    )
 
 
 def role_credentials(profile_name: str) -> RoleCredentials:

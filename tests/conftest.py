@@ -188,7 +188,8 @@ def write_token(home: Path, session_name: str | None, start_url: str = START_URL
     key = tokens.token_cache_key(start_url, session_name)
     path = home / ".aws" / "sso" / "cache" / f"{key}.json"
     data = {"startUrl": start_url, "region": "eu-west-1", "accessToken": "cached-access-token"}
-    data.update(expiresAt=FAR_FUTURE, **fields)
+    data["expiresAt"] = FAR_FUTURE
+    data.update(fields)
     tokens.write_json_atomically(str(path), data)
     return path
 

@@ -172,6 +172,11 @@ def test_verify_names_the_account_and_role_on_stderr(world):
     assert f"Verified with STS: account {STAGING}, arn:aws:sts::{STAGING}:assumed-role/" in stderr
     assert "AdministratorAccess" in stderr
     assert len(world.sandbox.calls("GetCallerIdentity")) == 1
+    # The status line: a legacy login never renews; the role keys are cached (v2's cache).
+    expiry = json.loads((cache(world.home) / LEGACY_TOKEN).read_text())["expiresAt"]
+    clock = f"{expiry[:10]} {expiry[11:16]} UTC"
+    assert f"SSO login valid until {clock}; role credentials until " in stderr
+    assert "role credentials until unknown" not in stderr
 
 
 def test_sso_env_credentials_in_every_format_and_no_secret_without_it(world):
@@ -561,3 +566,35 @@ def test_debug_logs_never_show_a_token_or_key(world):
     assert "DEBUG" in log and "***" in log  # the log is there, with the values masked
     for secret in secrets:
         assert secret not in log
+
+
+def test_profile_status_reads_both_caches_without_network(home, monkeypatch):
+    from datetime import datetime, timezone
+
+    from awscli_sso_ext.credentials import ProfileStatus, credential_cache_file, profile_status
+    from awscli_sso_ext.profiles import SsoTarget
+
+    monkeypatch.setenv("HOME", str(home))
+    target = SsoTarget(
+        DEV, "ReadOnlyAccess", START_URL, "eu-west-1", "corp", ("sso:account:access",)
+    )
+    now = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    assert profile_status(target, now) == ProfileStatus(None, False, None)  # nothing cached
+    write_token(
+        home,
+        "corp",
+        expiresAt="2030-01-01T00:05:00Z",
+        refreshToken="r",
+        clientId="c",
+        clientSecret="s",
+        registrationExpiresAt="2030-03-01T00:00:00Z",
+    )
+    cached = Path(credential_cache_file(target))
+    cached.parent.mkdir(parents=True)
+    cached.write_text(
+        json.dumps({"ProviderType": "sso", "Credentials": {"Expiration": "2030-01-01T01:00:00Z"}})
+    )
+    status = profile_status(target, now)
+    assert status.token_expires_at == datetime(2030, 1, 1, 0, 5, tzinfo=timezone.utc)
+    assert status.can_refresh
+    assert status.credentials_expire_at == datetime(2030, 1, 1, 1, 0, tzinfo=timezone.utc)

@@ -1,13 +1,14 @@
 #!/bin/sh
 # install.sh: installs awscli-sso-ext from this clone for the current user, or removes it.
 #
-#   ./install.sh [--shell bash|zsh|fish|powershell] [--no-modify-rc] [--dry-run]
+#   ./install.sh [--shell bash|zsh|fish|powershell] [--no-modify-rc] [--dry-run] [--demo]
 #   ./install.sh --uninstall [--dry-run]
 #
 # It creates its own virtual environment in ${XDG_DATA_HOME:-~/.local/share}/awscli-sso-ext,
 # links `aws-sso-ext` into ~/.local/bin, brings AWS CLI v1 from PyPI when there is no `aws`
 # at all, then runs `aws-sso-ext setup`, which registers the plugin with every `aws` on PATH
 # and wires the shell. Everything it adds is recorded; --uninstall removes exactly that.
+# --demo then starts `aws-sso-ext demo`: a throwaway shell against a local Identity Center.
 # Environment: AWS_SSO_EXT_PYTHON (the python3 to use), AWS_SSO_EXT_PACKAGE (what to
 # pip-install instead of this clone, e.g. a built wheel).
 set -eu
@@ -19,7 +20,7 @@ fail() {
     exit "${3:-1}"
 }
 
-uninstall='' dry_run='' shell_name='' modify_rc=1
+uninstall='' dry_run='' shell_name='' modify_rc=1 demo=''
 while [ $# -gt 0 ]; do
     case $1 in
         --uninstall) uninstall=1 ;;
@@ -31,11 +32,12 @@ while [ $# -gt 0 ]; do
             ;;
         --shell=*) shell_name=${1#--shell=} ;;
         --no-modify-rc) modify_rc='' ;;
+        --demo) demo=1 ;;
         -h | --help)
-            sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
-        *) fail "unknown option: $1" 'Options: --uninstall --dry-run --shell NAME --no-modify-rc' 2 ;;
+        *) fail "unknown option: $1" 'Options: --uninstall --dry-run --shell NAME --no-modify-rc --demo' 2 ;;
     esac
     shift
 done
@@ -155,7 +157,19 @@ set -- --path-dir "$bin"
 [ -n "$modify_rc" ] || set -- "$@" --no-modify-rc
 [ -z "$dry_run" ] || set -- "$@" --dry-run
 if [ -x "$venv/bin/aws-sso-ext" ]; then
-    "$venv/bin/aws-sso-ext" setup "$@"
+    status=0
+    "$venv/bin/aws-sso-ext" setup "$@" || status=$?
+    [ -n "$demo" ] || exit "$status"
 else
     say "would then run: aws-sso-ext setup $*"
+fi
+if [ -n "$demo" ]; then
+    set -- demo
+    case $shell_name in bash | zsh | fish) set -- demo --shell "$shell_name" ;; esac
+    if [ -n "$dry_run" ]; then
+        say "would then run: aws-sso-ext $*"
+    else
+        say "Starting the demo (nothing in it touches your own ~/.aws or rc files)."
+        exec "$venv/bin/aws-sso-ext" "$@"
+    fi
 fi

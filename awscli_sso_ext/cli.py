@@ -19,8 +19,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", title="commands")
     commands.required = True
-    # Later: demo (one add_parser, handler in set_defaults).
+    from awscli_sso_ext.demo_command import add_demo_command  # argparse only
+
     _add_install_commands(commands)
+    add_demo_command(commands)
     hook = commands.add_parser(
         "hook",
         help="print where a shell's hook file is, and the line that loads it",

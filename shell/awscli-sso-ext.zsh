@@ -84,12 +84,535 @@ function aws {
 }
 
 # --- Prompt segment (issue 5) ---------------------------------------------------------
-# Reserved: __awscli_sso_ext_prompt (builtins and zsh/datetime only) and its opt-in
-# registration through precmd_functions, added once.
+# `aws_sso_prompt` prints the segment (profile, role@account, region, time left of the SSO
+# session), and AWS_SSO_PROMPT holds it, refreshed before every prompt by a precmd hook
+# (first in precmd_functions, added once), so `setopt prompt_subst` and
+# `RPROMPT='${AWS_SSO_PROMPT}'` cost no subshell. AWS_SSO_PROMPT_TEXT holds the same without
+# colours or escapes, AWS_SSO_PROMPT_STATE one of ok, warn, expired, renews, plain (no SSO)
+# or nothing (no profile). `prompt_aws_sso` is a powerlevel10k segment. docs/prompt.md
+# lists the options; the look and the meaning are the bash hook's.
+#
+# Builtins only: $(<file) reads the token file without a fork, zsh/datetime gives the clock
+# ($EPOCHSECONDS) and `strftime -r` parses the expiry (with TZ=UTC for that call: it reads
+# local time). The modules load at the first render, not when this file is sourced.
+#
+# Names are data. Control characters are stripped; in AWS_SSO_PROMPT every `%` is doubled
+# and the colours are wrapped in %{ %}, so prompt expansion shows the text as it is and
+# counts its width right. With prompt_subst, ${AWS_SSO_PROMPT} in PROMPT is expanded once:
+# the `$(...)` or backticks in the value that comes out are never expanded again.
+
+# Epoch seconds of an ISO 8601 time (the CLI's `2024-01-31T12:00:00Z`, with fractional
+# seconds, `+00:00`-style offsets or `UTC` tolerated) into __awscli_sso_ext_epoch.
+function __awscli_sso_ext_epoch_of {
+    builtin emulate -L zsh
+    builtin local t=$1 zone off=0 TZ=UTC
+    [[ $t == [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][Tt\ ][0-9][0-9]:[0-9][0-9]:[0-9][0-9]* ]] ||
+        builtin return 1
+    zone=${t:19}
+    if [[ $zone == .[0-9]* ]]; then
+        zone=${zone:1}
+        zone=${zone#${zone%%[^0-9]*}}
+    fi
+    zone=${zone#${zone%%[^ ]*}}
+    case $zone in
+        (''|[Zz]|[Uu][Tt][Cc]) ;;
+        ([+-][0-9][0-9]:[0-9][0-9]) off=$(( (10#${zone:1:2} * 60 + 10#${zone:4:2}) * 60 )) ;;
+        ([+-][0-9][0-9][0-9][0-9]) off=$(( (10#${zone:1:2} * 60 + 10#${zone:3:2}) * 60 )) ;;
+        (*) builtin return 1 ;;
+    esac
+    [[ $zone != -* ]] || off=$(( -off ))
+    builtin strftime -r -s __awscli_sso_ext_epoch '%Y-%m-%d %H:%M:%S' \
+        "${t:0:10} ${t:11:8}" 2>/dev/null || builtin return 1
+    (( __awscli_sso_ext_epoch -= off ))
+}
+
+# The string value of field "$1" of the token text in __awscli_sso_ext_data into
+# __awscli_sso_ext_value; fails when the field is absent.
+function __awscli_sso_ext_json_field {
+    builtin emulate -L zsh -o extended_glob
+    builtin local -a match mbegin mend
+    [[ $__awscli_sso_ext_data == (#b)*\"$1\"[[:space:]]#:[[:space:]]#\"([^\"]#)\"* ]] ||
+        builtin return 1
+    __awscli_sso_ext_value=$match[1]
+}
+
+# The active login's expiry into __awscli_sso_ext_expiry (epoch seconds; empty when the
+# token file is gone, e.g. after `aws sso logout`) and until when it renews itself into
+# __awscli_sso_ext_renews_until (0: never). Parsed times are remembered while the fields
+# they come from are unchanged; a torn read (no closing brace yet: AWS CLI v2 writes in
+# place) keeps the last good values of the file. The token text is dropped straight away.
+function __awscli_sso_ext_token_times {
+    builtin emulate -L zsh -o extended_glob
+    builtin local file=${AWS_SSO_EXT_TOKEN_FILE-} expires='' registration='' refresh='' key
+    builtin local __awscli_sso_ext_data='' __awscli_sso_ext_value=''
+    if [[ -z $file ]]; then
+        expires=${AWS_SSO_EXT_EXPIRATION-}
+    elif [[ ! -e $file ]]; then
+        __awscli_sso_ext_expiry='' __awscli_sso_ext_renews_until=0
+        builtin return 0
+    else
+        [[ ! -r $file || -d $file ]] || __awscli_sso_ext_data=$(<$file)
+        if [[ $__awscli_sso_ext_data == *\}[[:space:]]# ]] && __awscli_sso_ext_json_field expiresAt; then
+            expires=$__awscli_sso_ext_value
+            if [[ ${AWS_SSO_EXT_SESSION-} == ?* && $AWS_SSO_EXT_SESSION != *://* ]] &&
+                __awscli_sso_ext_json_field refreshToken && [[ -n $__awscli_sso_ext_value ]] &&
+                __awscli_sso_ext_json_field clientId && [[ -n $__awscli_sso_ext_value ]] &&
+                __awscli_sso_ext_json_field clientSecret && [[ -n $__awscli_sso_ext_value ]] &&
+                __awscli_sso_ext_json_field registrationExpiresAt; then
+                registration=$__awscli_sso_ext_value refresh=1
+            fi
+        elif [[ ${__awscli_sso_ext_token_key-} == "$file|"* ]]; then
+            builtin return 0 # torn or unreadable: the last good values of this file
+        else
+            expires=${AWS_SSO_EXT_EXPIRATION-}
+        fi
+    fi
+    key="$file|$expires|$refresh|$registration"
+    [[ $key != "${__awscli_sso_ext_token_key-}" ]] || builtin return 0
+    __awscli_sso_ext_expiry='' __awscli_sso_ext_renews_until=0
+    if __awscli_sso_ext_epoch_of "$expires"; then
+        __awscli_sso_ext_expiry=$__awscli_sso_ext_epoch
+        if [[ -n $refresh ]] && __awscli_sso_ext_epoch_of "$registration"; then
+            __awscli_sso_ext_renews_until=$__awscli_sso_ext_epoch
+        fi
+    fi
+    __awscli_sso_ext_token_key=$key
+}
+
+# One SGR colour (`1;33`) as terminal bytes wrapped in %{ %} into __awscli_sso_ext_sgr;
+# nothing unless digits and semicolons (so no variable can smuggle other escapes in), or
+# when NO_COLOR is set.
+function __awscli_sso_ext_colour {
+    builtin emulate -L zsh
+    __awscli_sso_ext_sgr=''
+    [[ -n $1 && $1 != *[^0-9\;]* && -z ${NO_COLOR-} ]] || builtin return 0
+    __awscli_sso_ext_sgr=$'%{\e['"$1"$'m%}'
+}
+
+# Sets AWS_SSO_PROMPT, AWS_SSO_PROMPT_TEXT and AWS_SSO_PROMPT_STATE from the environment,
+# and __awscli_sso_ext_next: when the text is due to change.
+function __awscli_sso_ext_prompt_render {
+    builtin emulate -L zsh
+    (( ${+EPOCHSECONDS} )) || builtin zmodload zsh/datetime
+    builtin local profile=${AWS_PROFILE-} state=plain left='' warn format rest literal key value
+    builtin local text='' prompt='' first=1 base reset='' sgr
+    builtin local -i now=$EPOCHSECONDS seconds
+    typeset -g __awscli_sso_ext_next=$(( now + 60 ))
+    if [[ -z $profile ]]; then
+        typeset -g AWS_SSO_PROMPT='' AWS_SSO_PROMPT_TEXT='' AWS_SSO_PROMPT_STATE=''
+        builtin return 0
+    fi
+    if [[ -n ${AWS_SSO_EXT_TOKEN_FILE-}${AWS_SSO_EXT_EXPIRATION-} ]]; then
+        __awscli_sso_ext_token_times
+        warn=${AWS_SSO_PROMPT_WARN_MINUTES-15}
+        [[ -n $warn && $warn != *[^0-9]* ]] || warn=15
+        warn=$(( 10#$warn ))
+        seconds=$(( ${__awscli_sso_ext_expiry:-0} - now ))
+        if (( __awscli_sso_ext_renews_until > now )); then
+            state=renews left=${AWS_SSO_PROMPT_RENEWS_TEXT-renews}
+        elif [[ -z $__awscli_sso_ext_expiry ]] || (( seconds <= 0 )); then
+            state=expired left=${AWS_SSO_PROMPT_EXPIRED_TEXT-expired}
+        elif (( seconds < warn * 60 )); then
+            state=warn
+        else
+            state=ok
+        fi
+        # The text changes when a whole minute is used up, at the warning, at expiry, or
+        # when the session stops renewing: render again then.
+        if (( seconds > 0 )) && [[ $state != expired ]]; then
+            if (( seconds >= 86400 )); then
+                left="$(( seconds / 86400 ))d$(( seconds % 86400 / 3600 ))h"
+            elif (( seconds >= 3600 )); then
+                left="$(( seconds / 3600 ))h$(( seconds % 3600 / 60 ))m"
+            elif (( seconds >= 60 )); then
+                left="$(( seconds / 60 ))m"
+            else
+                left='<1m'
+            fi
+            __awscli_sso_ext_next=$(( now + seconds % 60 + 1 ))
+            if (( seconds > warn * 60 && now + seconds - warn * 60 < __awscli_sso_ext_next )); then
+                __awscli_sso_ext_next=$(( now + seconds - warn * 60 ))
+            fi
+            [[ $state != renews ]] || left+=${AWS_SSO_PROMPT_RENEWS_MARK-+}
+        fi
+        if (( __awscli_sso_ext_renews_until > now && __awscli_sso_ext_renews_until < __awscli_sso_ext_next )); then
+            __awscli_sso_ext_next=$__awscli_sso_ext_renews_until
+        fi
+    fi
+    __awscli_sso_ext_colour "${AWS_SSO_PROMPT_COLOR-}"
+    base=$__awscli_sso_ext_sgr
+    [[ -z $base ]] || reset=$'%{\e[0m%}'
+    case $state in
+        (ok) __awscli_sso_ext_colour "${AWS_SSO_PROMPT_COLOR_OK-32}" ;;
+        (warn) __awscli_sso_ext_colour "${AWS_SSO_PROMPT_COLOR_WARN-33}" ;;
+        (expired) __awscli_sso_ext_colour "${AWS_SSO_PROMPT_COLOR_EXPIRED-1;31}" ;;
+        (renews) __awscli_sso_ext_colour "${AWS_SSO_PROMPT_COLOR_RENEWS-36}" ;;
+        (*) __awscli_sso_ext_sgr='' ;;
+    esac
+    sgr=$__awscli_sso_ext_sgr
+    # The format: {name} fields between literal text. The text before a field shows only
+    # when the field is not empty, so `{role}@{account}` vanishes for a profile without SSO;
+    # the text before the first field and after the last always shows. The prompt's copy
+    # of each piece has its `%` doubled.
+    format=${AWS_SSO_PROMPT_FORMAT-'{profile} {role}@{account} {region} {left}'}
+    rest=$format
+    while :; do
+        literal=${rest%%\{*}
+        if (( ${#literal} == ${#rest} )); then
+            rest=${rest//[[:cntrl:]]/}
+            text+=$rest prompt+=${rest//\%/%%}
+            break
+        fi
+        rest=${rest:${#literal}+1}
+        key=${rest%%\}*}
+        if (( ${#key} == ${#rest} )); then
+            rest=${literal//[[:cntrl:]]/}'{'${rest//[[:cntrl:]]/}
+            text+=$rest prompt+=${rest//\%/%%}
+            break
+        fi
+        rest=${rest:${#key}+1}
+        case $key in
+            (profile) value=$profile ;;
+            (role) value=${AWS_SSO_EXT_ROLE-} ;;
+            (account) value=${AWS_SSO_EXT_ACCOUNT-} ;;
+            (region) value=${AWS_REGION:-${AWS_DEFAULT_REGION-}} ;;
+            (left) value=$left ;;
+            (*) value="{$key}" ;;
+        esac
+        value=${value//[[:cntrl:]]/}
+        if [[ -n $value || -n $first ]]; then
+            literal=${literal//[[:cntrl:]]/}
+            text+=$literal prompt+=${literal//\%/%%}
+        fi
+        first=''
+        [[ -n $value ]] || continue
+        text+=$value
+        if [[ $key == left && -n $sgr ]]; then
+            prompt+=$sgr${value//\%/%%}$'%{\e[0m%}'$base
+        else
+            prompt+=${value//\%/%%}
+        fi
+    done
+    typeset -g AWS_SSO_PROMPT_TEXT=$text AWS_SSO_PROMPT=$base$prompt$reset
+    typeset -g AWS_SSO_PROMPT_STATE=$state
+}
+
+# Runs before every prompt (first in precmd_functions) and leaves $? as it found it. The
+# usual prompt reads the token file's expiresAt and compares it and the AWS variables with
+# the last render's; the full render runs when one of them changed or when the text is due
+# to change (the minute, the warning, the expiry), and at least once a minute, which is when
+# changed AWS_SSO_PROMPT_* options show (`aws_sso_prompt` renders at once). prompt_subst is
+# read before `emulate` resets it.
+function __awscli_sso_ext_prompt_update {
+    builtin local -i __awscli_sso_ext_status=$?
+    builtin local __awscli_sso_ext_subst=''
+    [[ ! -o prompt_subst ]] || __awscli_sso_ext_subst=1
+    builtin emulate -L zsh -o extended_glob
+    (( ${+EPOCHSECONDS} )) || builtin zmodload zsh/datetime
+    builtin local key=- data='' value stamp
+    builtin local -a parts stat
+    if [[ -n ${AWS_SSO_EXT_TOKEN_FILE-} && -r $AWS_SSO_EXT_TOKEN_FILE && ! -d $AWS_SSO_EXT_TOKEN_FILE ]]; then
+        # The file is read only when its inode, size or mtime changed (zstat: ~5 us, the read
+        # and split: ~80 us), or when it was written in the second of the last read, which
+        # an mtime in whole seconds can't tell apart.
+        (( ${+builtins[zstat]} )) || builtin zmodload -F zsh/stat b:zstat
+        builtin zstat -A stat -- $AWS_SSO_EXT_TOKEN_FILE
+        stamp="$AWS_SSO_EXT_TOKEN_FILE|$stat[2]|$stat[8]|$stat[10]"
+        if [[ $stamp == "${__awscli_sso_ext_stamp-}" ]] && (( stat[10] < __awscli_sso_ext_read_at )); then
+            key=$__awscli_sso_ext_file_key
+        else
+            data=$(<$AWS_SSO_EXT_TOKEN_FILE)
+            # Whole when the closing brace came; else a torn read: render (it keeps the
+            # last). The length tells a file that gained or lost its refresh token with the
+            # same expiresAt (the secrets themselves are never kept).
+            # (A split at the literal key: a pattern that starts with `*` is far slower.)
+            parts=("${(@s:"expiresAt":)data}")
+            value=${${parts[2]-}#[[:space:]]#:[[:space:]]#\"}
+            value=${value%%\"*}
+            if [[ ${data[-8,-1]} == *\}[[:space:]]# && ${#parts} -gt 1 ]]; then
+                key="$value|${#data}"
+                typeset -g __awscli_sso_ext_stamp=$stamp __awscli_sso_ext_file_key=$key
+                typeset -gi __awscli_sso_ext_read_at=$EPOCHSECONDS
+            else
+                key='?' __awscli_sso_ext_stamp=''
+            fi
+            data='' parts=()
+        fi
+    fi
+    key+="|${AWS_SSO_EXT_TOKEN_FILE-}|${AWS_PROFILE-}|${AWS_SSO_EXT_ROLE-}|${AWS_SSO_EXT_ACCOUNT-}|${AWS_REGION-}|${AWS_DEFAULT_REGION-}|${AWS_SSO_EXT_SESSION-}|${AWS_SSO_EXT_EXPIRATION-}"
+    if [[ $key != "${__awscli_sso_ext_rendered-}" || $key == '?'* ]] ||
+        (( EPOCHSECONDS >= ${__awscli_sso_ext_next:-0} )); then
+        __awscli_sso_ext_prompt_render
+        typeset -g __awscli_sso_ext_rendered=$key
+    fi
+    [[ -z ${__awscli_sso_ext_auto-} ]] || __awscli_sso_ext_prompt_place "$__awscli_sso_ext_subst"
+    builtin return __awscli_sso_ext_status
+}
+
+# AWS_SSO_PROMPT_AUTO=1 (or `right`): the segment goes in front of the user's own RPROMPT;
+# `left`: in front of PROMPT. The user's prompt is kept. With prompt_subst ($1 not empty)
+# the prompt gets a reference, expanded once per prompt; without it the prompt can only
+# hold the text itself (already escaped for prompt expansion), and what was put there last
+# time is taken off first.
+function __awscli_sso_ext_prompt_place {
+    builtin emulate -L zsh
+    builtin local name=RPROMPT reference text
+    [[ ${AWS_SSO_PROMPT_AUTO-} != left ]] || name=PROMPT
+    builtin local current=${(P)name-}
+    if [[ -n $1 ]]; then
+        reference='${AWS_SSO_PROMPT:+$AWS_SSO_PROMPT }'
+        [[ $name == PROMPT || -n $current ]] || reference='${AWS_SSO_PROMPT-}'
+        [[ $current == *'${AWS_SSO_PROMPT'* ]] || typeset -g $name="$reference$current"
+        builtin return 0
+    fi
+    [[ -z ${__awscli_sso_ext_placed-} || ${current[1,${#__awscli_sso_ext_placed}]} != "$__awscli_sso_ext_placed" ]] ||
+        current=${current[${#__awscli_sso_ext_placed}+1,-1]}
+    text=$AWS_SSO_PROMPT
+    if [[ $name == RPROMPT && -z $current ]]; then
+        typeset -g __awscli_sso_ext_placed=$text
+    else
+        typeset -g __awscli_sso_ext_placed=${text:+$text }
+    fi
+    typeset -g $name="$__awscli_sso_ext_placed$current"
+}
+
+# Prints the segment as AWS_SSO_PROMPT holds it (escaped for prompt expansion, so it also
+# works as PROMPT='$(aws_sso_prompt)' with prompt_subst, at the price of a subshell);
+# `--text` prints it plain.
+function aws_sso_prompt {
+    builtin local -i __awscli_sso_ext_status=$?
+    builtin emulate -L zsh
+    __awscli_sso_ext_prompt_render
+    if [[ ${1-} == --text ]]; then
+        builtin print -rn -- "$AWS_SSO_PROMPT_TEXT"
+    else
+        builtin print -rn -- "$AWS_SSO_PROMPT"
+    fi
+    builtin return __awscli_sso_ext_status
+}
+
+# A powerlevel10k segment: add `aws_sso` to POWERLEVEL9K_LEFT_PROMPT_ELEMENTS or _RIGHT_.
+# p10k expands -t as a prompt (so `%` is doubled) but not as parameters (+e, its default);
+# the state (OK, WARN, EXPIRED, RENEWS, PLAIN) picks the colour and can be styled with
+# POWERLEVEL9K_AWS_SSO_<STATE>_FOREGROUND.
+function prompt_aws_sso {
+    builtin emulate -L zsh
+    builtin local colour=''
+    case ${AWS_SSO_PROMPT_STATE-} in
+        (ok) colour=2 ;;
+        (warn) colour=3 ;;
+        (expired) colour=1 ;;
+        (renews) colour=6 ;;
+    esac
+    p10k segment -s "${(U)${AWS_SSO_PROMPT_STATE:-plain}}" ${colour:+-f} ${colour:+$colour} \
+        -t "${${AWS_SSO_PROMPT_TEXT-}//\%/%%}"
+}
+
+# Registered in interactive shells only, first (so a theme's own precmd, p10k's too, sees
+# the new values), and once however often this file is sourced.
+if [[ -o interactive ]]; then
+    () {
+        builtin emulate -L zsh
+        if (( ! ${+precmd_functions} )); then
+            typeset -ga precmd_functions
+        fi
+        (( ${precmd_functions[(Ie)__awscli_sso_ext_prompt_update]} )) ||
+            precmd_functions=(__awscli_sso_ext_prompt_update $precmd_functions)
+        [[ ${AWS_SSO_PROMPT_AUTO-} != (1|left|right) ]] || typeset -g __awscli_sso_ext_auto=1
+    }
+fi
 
 # --- Profile completion (issue 6) -----------------------------------------------------
-# Reserved: completion of profile names for `sso-switch`, `sso-env` and `--profile`,
-# delegating everything else to the AWS CLI's own completer.
+# TAB after `aws sso-switch`, `aws sso-env --profile` or `aws ANYTHING --profile` lists the
+# profiles botocore sees: `[default]` and `[profile NAME]` of AWS_CONFIG_FILE (NAME split
+# shell-style like botocore: `[profile "my team"]` is `my team`; a header it can't split,
+# or with more words, is no profile) and every section of AWS_SHARED_CREDENTIALS_FILE;
+# never `[sso-session ...]`, `[services ...]`, `[plugins]` or `[DEFAULT]`. Our options and
+# the --format values complete too, and `aws sso-<TAB>` adds sso-switch and sso-env to what
+# the CLI's completer offers. Everything else goes to the completer registered for `aws`
+# before ours (`complete -C aws_completer aws` through bashcompinit, Debian's `_aws`), or
+# else to the CLI's own `aws_completer` next to the `aws` on PATH.
+#
+# No process per TAB for profiles: `$(<file)` reads a file without forking in zsh, the text
+# of both files is the cache key (an edit shows at the next TAB), and compadd quotes each
+# name for the line (`my\ team`) and matches it against what was typed.
+#
+# Needs compinit. Registered now when compinit already ran, and again before the first
+# prompt (once), so a `complete ... aws` or `compdef` later in ~/.zshrc is adopted as the
+# delegate. To complete `aws-sso-ext` itself (argcomplete), add after compinit:
+#
+#     eval "$(register-python-argcomplete aws-sso-ext)"
+
+# Python's shlex.split of $1 (posix mode, no comments) into reply; fails where shlex raises.
+function __awscli_sso_ext_shlex_split {
+    builtin emulate -L zsh
+    builtin local text=$1 word='' quote='' c have=''
+    builtin integer i=1
+    reply=()
+    while (( i <= $#text )); do
+        c=$text[i]
+        if [[ $quote == "'" ]]; then
+            if [[ $c == "'" ]]; then quote=''; else word+=$c; fi
+        elif [[ $quote == '"' ]]; then
+            if [[ $c == '"' ]]; then
+                quote=''
+            elif [[ $c == '\' && $text[i+1] == [\"\\] ]]; then
+                (( i++ )); word+=$text[i]
+            else
+                word+=$c
+            fi
+        else
+            case $c in
+                ([$' \t\r\n'])
+                    [[ -z $have ]] || reply+=("$word")
+                    word='' have=''
+                    ;;
+                ([\'\"]) quote=$c have=1 ;;
+                ('\')
+                    (( i < $#text )) || builtin return 1
+                    (( i++ )); word+=$text[i]; have=1
+                    ;;
+                (*) word+=$c; have=1 ;;
+            esac
+        fi
+        (( i++ ))
+    done
+    [[ -z $quote ]] || builtin return 1
+    [[ -z $have ]] || reply+=("$word")
+}
+
+# The profile names into __awscli_sso_ext_profiles (config first, then credentials, each
+# once), parsed again only when the text of either file changed.
+function __awscli_sso_ext_profile_names {
+    builtin emulate -L zsh
+    builtin setopt extended_glob
+    builtin local config=${AWS_CONFIG_FILE:-$HOME/.aws/config} text='' more='' header name
+    builtin local credentials=${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}
+    builtin local -a lines names reply words
+    builtin local -A seen
+    [[ $config != \~/* ]] || config=$HOME/${config#\~/}
+    [[ $credentials != \~/* ]] || credentials=$HOME/${credentials#\~/}
+    [[ ! -f $config || ! -r $config ]] || text=$(<$config)
+    [[ ! -f $credentials || ! -r $credentials ]] || more=$(<$credentials)
+    [[ ${__awscli_sso_ext_profiles_key-} != "$text"$'\0'"$more" ||
+        -z ${__awscli_sso_ext_profiles_key+1} ]] || builtin return 0
+    # Headers: lines that start with `[`, up to the last `]` (indented ones are left out).
+    lines=(${(M)${(f)text}:#\[?*\]*})
+    for header in ${${lines#\[}%\]*}; do
+        case $header in
+            (default) name=default ;;
+            (profile*)
+                if [[ $header == *[\'\"\\]* ]]; then
+                    __awscli_sso_ext_shlex_split $header || builtin continue
+                    words=("${reply[@]}")
+                else
+                    words=(${(s: :)${header//[$'\t\r']/ }})
+                fi
+                (( $#words == 2 )) || builtin continue
+                name=$words[2]
+                ;;
+            (*) builtin continue ;;
+        esac
+        (( ! ${+seen[x$name]} )) || builtin continue
+        seen[x$name]=1
+        names+=("$name")
+    done
+    lines=(${(M)${(f)more}:#\[?*\]*})
+    for name in ${${lines#\[}%\]*}; do
+        [[ $name != DEFAULT ]] && (( ! ${+seen[x$name]} )) || builtin continue
+        seen[x$name]=1
+        names+=("$name")
+    done
+    typeset -ga __awscli_sso_ext_profiles
+    __awscli_sso_ext_profiles=("${names[@]}")
+    typeset -g __awscli_sso_ext_profiles_key=$text$'\0'$more
+}
+
+# Runs the completer for `aws` that was there before ours, or else the CLI's own
+# `aws_completer`, the way `complete -C` does (COMP_LINE and COMP_POINT).
+function __awscli_sso_ext_complete_delegate {
+    builtin local delegate=${__awscli_sso_ext_delegate-} aws completer line point
+    builtin local -a found
+    if [[ -n $delegate ]]; then
+        builtin eval "$delegate"
+        # Debian's `_aws` registers `complete -C ...` in our place on its first call.
+        if [[ ${_comps[aws]-} != __awscli_sso_ext_complete ]]; then
+            __awscli_sso_ext_delegate=${_comps[aws]-}
+            _comps[aws]=__awscli_sso_ext_complete
+            [[ -z $__awscli_sso_ext_delegate || $__awscli_sso_ext_delegate == "$delegate" ]] ||
+                builtin eval "$__awscli_sso_ext_delegate"
+        fi
+        builtin return
+    fi
+    aws=${commands[aws]-}
+    if [[ -n $aws && -x ${aws:h}/aws_completer ]]; then
+        completer=${aws:h}/aws_completer
+    elif [[ -n $aws && -x ${aws:h:h}/libexec/aws_completer ]]; then
+        completer=${aws:h:h}/libexec/aws_completer
+    else
+        completer=${commands[aws_completer]-}
+    fi
+    [[ -n $completer ]] || builtin return 1
+    line=${(j: :)words[1,CURRENT-1]}
+    line+=" $PREFIX"
+    found=(${(f)"$(COMP_LINE=$line COMP_POINT=${#line} command $completer 2>/dev/null)"})
+    found=(${found%% #})
+    (( $#found )) && compadd -Q -a found
+}
+
+# The completion function for `aws` (in _comps): words, CURRENT and PREFIX say where.
+function __awscli_sso_ext_complete {
+    builtin emulate -L zsh
+    builtin local prev=${words[CURRENT-1]-} command='' word
+    builtin integer i positional=0
+    for (( i = 2; i < CURRENT; i++ )); do
+        word=$words[i]
+        case $word in
+            (--region|--profile|--output|--endpoint-url|--query|--color|--ca-bundle|--cli-read-timeout|--cli-connect-timeout|--cli-binary-format|--format)
+                (( i++ )) ;;
+            (-*) ;;
+            (*) if [[ -z $command ]]; then command=$word; else (( positional++ )); fi ;;
+        esac
+    done
+    if [[ $prev == --profile ]] ||
+        [[ $command == sso-switch && $positional == 0 && $PREFIX != -* ]]; then
+        __awscli_sso_ext_profile_names
+        compadd -a __awscli_sso_ext_profiles
+    elif [[ $command == sso-env && $prev == --format ]]; then
+        compadd bash zsh fish powershell dotenv json process
+    elif [[ $command == sso-switch && $PREFIX == -* ]]; then
+        compadd -- --unset --verify --no-login --no-browser
+    elif [[ $command == sso-env && $PREFIX == -* ]]; then
+        compadd -- --profile --format --credentials --unset --no-login --no-browser
+    elif [[ -z $command && $PREFIX != -* ]]; then
+        __awscli_sso_ext_complete_delegate
+        compadd sso-switch sso-env
+    else
+        __awscli_sso_ext_complete_delegate
+    fi
+}
+
+# Remembers what completes `aws` now, if it isn't ours, and puts ours in its place.
+function __awscli_sso_ext_complete_adopt {
+    (( ${+functions[compdef]} )) || builtin return 0
+    if [[ -n ${_comps[aws]-} && ${_comps[aws]} != __awscli_sso_ext_complete ]]; then
+        typeset -g __awscli_sso_ext_delegate=${_comps[aws]}
+    fi
+    compdef __awscli_sso_ext_complete aws
+}
+
+# Once, before the first prompt (after ~/.zshrc is read whole).
+function __awscli_sso_ext_complete_first_prompt {
+    builtin local status_=$?
+    __awscli_sso_ext_complete_adopt
+    precmd_functions=(${precmd_functions:#__awscli_sso_ext_complete_first_prompt})
+    builtin return $status_
+}
+
+__awscli_sso_ext_complete_adopt
+if [[ -o interactive && ${precmd_functions[(Ie)__awscli_sso_ext_complete_first_prompt]} == 0 ]]; then
+    precmd_functions+=(__awscli_sso_ext_complete_first_prompt)
+fi
 
 # To load this hook in every new zsh, add this line to ~/.zshrc
 # (`aws-sso-ext hook zsh` prints it with this file's installed path):

@@ -391,7 +391,41 @@ STATE = {
     "fish": "begin; functions -a -n; echo @@; set -n; echo @@; functions aws __awscli_sso_ext_switch 2>/dev/null; or :; end",
 }
 OURS = {"aws", "__awscli_sso_ext_is_switch", "__awscli_sso_ext_switch"}
-# The prompt segment (issue 5, tests/test_prompt_*.py): bash has it so far.
+# Profile completion (issue 6, tests/test_completion_*.py).
+COMPLETION_FUNCTIONS = {
+    "bash": {
+        "__awscli_sso_ext_add_text",
+        "__awscli_sso_ext_complete",
+        "__awscli_sso_ext_complete_adopt",
+        "__awscli_sso_ext_complete_delegate",
+        "__awscli_sso_ext_complete_first_prompt",
+        "__awscli_sso_ext_complete_profiles",
+        "__awscli_sso_ext_complete_words",
+        "__awscli_sso_ext_headers_of_lines",
+        "__awscli_sso_ext_profile_names",
+        "__awscli_sso_ext_read_lines",
+        "__awscli_sso_ext_shlex_split",
+    },
+    "zsh": {
+        "__awscli_sso_ext_complete",
+        "__awscli_sso_ext_complete_adopt",
+        "__awscli_sso_ext_complete_delegate",
+        "__awscli_sso_ext_complete_first_prompt",
+        "__awscli_sso_ext_profile_names",
+        "__awscli_sso_ext_shlex_split",
+    },
+    "fish": {
+        "__awscli_sso_ext_at_command",
+        "__awscli_sso_ext_command",
+        "__awscli_sso_ext_command_is",
+        "__awscli_sso_ext_delegate",
+        "__awscli_sso_ext_delegates",
+        "__awscli_sso_ext_profiles",
+        "__awscli_sso_ext_shlex_split",
+        "__awscli_sso_ext_wants_profile",
+    },
+}
+# The prompt segment (issue 5, tests/test_prompt_*.py).
 PROMPT_FUNCTIONS = {
     "bash": {
         "aws_sso_prompt",
@@ -401,6 +435,30 @@ PROMPT_FUNCTIONS = {
         "__awscli_sso_ext_prompt_place",
         "__awscli_sso_ext_prompt_render",
         "__awscli_sso_ext_prompt_update",
+        "__awscli_sso_ext_token_times",
+    },
+    "zsh": {
+        "aws_sso_prompt",
+        "prompt_aws_sso",
+        "__awscli_sso_ext_colour",
+        "__awscli_sso_ext_epoch_of",
+        "__awscli_sso_ext_json_field",
+        "__awscli_sso_ext_prompt_place",
+        "__awscli_sso_ext_prompt_render",
+        "__awscli_sso_ext_prompt_update",
+        "__awscli_sso_ext_token_times",
+    },
+    "fish": {
+        "aws_sso_prompt",
+        "__awscli_sso_ext_clean",
+        "__awscli_sso_ext_colour",
+        "__awscli_sso_ext_epoch_of",
+        "__awscli_sso_ext_json_field",
+        "__awscli_sso_ext_prompt_place",
+        "__awscli_sso_ext_prompt_render",
+        "__awscli_sso_ext_prompt_update",
+        "__awscli_sso_ext_return",
+        "__awscli_sso_ext_right_prompt",
         "__awscli_sso_ext_token_times",
     },
 }
@@ -436,7 +494,9 @@ def test_sourcing_is_silent_adds_only_our_functions_and_twice_changes_nothing(
         functions, variables, bodies = text.split("@@\n", 2)
         state.append((set(functions.split()), set(variables.split()) - VOLATILE, bodies))
     assert state[2] == state[1], "sourcing a second time changed the shell"
-    assert state[1][0] - state[0][0] == OURS | PROMPT_FUNCTIONS.get(shell, set())
+    assert state[1][0] - state[0][0] == (
+        OURS | PROMPT_FUNCTIONS.get(shell, set()) | COMPLETION_FUNCTIONS[shell]
+    )
     assert state[1][1] == state[0][1], "sourcing left variables behind"
 
 

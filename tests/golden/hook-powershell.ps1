@@ -66,3 +66,394 @@ function global:aws {
         & $real @args
     }
 }
+function global:__awscli_sso_ext_epoch_of {
+    param([string] $Text)
+    $pattern = '^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.\d+)? *(Z|z|UTC|[+-]\d\d:?\d\d|)$'
+    $found = [regex]::Match($Text, $pattern)
+    if (-not $found.Success) { return $null }
+    $g = $found.Groups
+    $offset = [TimeSpan]::Zero
+    $zone = $g[7].Value -replace ':', ''
+    if ($zone.Length -eq 5) {
+        $offset = [TimeSpan]::new([int] $zone.Substring(1, 2), [int] $zone.Substring(3, 2), 0)
+        if ($zone[0] -eq '-') { $offset = $offset.Negate() }
+    }
+    try {
+        $moment = [DateTimeOffset]::new([int] $g[1].Value, [int] $g[2].Value, [int] $g[3].Value,
+            [int] $g[4].Value, [int] $g[5].Value, [int] $g[6].Value, $offset)
+        return $moment.ToUnixTimeSeconds()
+    } catch {
+        return $null
+    }
+}
+function global:__awscli_sso_ext_json_field {
+    param([string] $Json, [string] $Name)
+    $quote = [string] [char] 34
+    $pattern = $quote + [regex]::Escape($Name) + $quote + '\s*:\s*' + $quote + '([^' + $quote + ']*)' + $quote
+    $found = [regex]::Match($Json, $pattern)
+    if ($found.Success) { return $found.Groups[1].Value }
+    return $null
+}
+function global:__awscli_sso_ext_token_times {
+    $file = $env:AWS_SSO_EXT_TOKEN_FILE
+    $expires = $env:AWS_SSO_EXT_EXPIRATION
+    $registration = $null
+    if ($file) {
+        if (-not [System.IO.File]::Exists($file)) { return @($null, 0) }
+        $json = ''
+        try { $json = [System.IO.File]::ReadAllText($file) } catch { $json = '' }
+        $whole = $json -match '\}\s*$'
+        $expiresAt = $null
+        if ($whole) { $expiresAt = __awscli_sso_ext_json_field $json 'expiresAt' }
+        if ($null -ne $expiresAt) {
+            $expires = $expiresAt
+            $session = [string] $env:AWS_SSO_EXT_SESSION
+            if ($session -and -not $session.Contains('://') -and
+                (__awscli_sso_ext_json_field $json 'refreshToken') -and
+                (__awscli_sso_ext_json_field $json 'clientId') -and
+                (__awscli_sso_ext_json_field $json 'clientSecret')) {
+                $registration = __awscli_sso_ext_json_field $json 'registrationExpiresAt'
+            }
+        } elseif ($global:__awscli_sso_ext_token_file -eq $file) {
+            return $global:__awscli_sso_ext_token_times
+        }
+        $json = $null
+    }
+    $expiry = __awscli_sso_ext_epoch_of ([string] $expires)
+    $renewsUntil = 0
+    if ($null -ne $expiry -and $null -ne $registration) {
+        $until = __awscli_sso_ext_epoch_of $registration
+        if ($null -ne $until) { $renewsUntil = $until }
+    }
+    $global:__awscli_sso_ext_token_file = $file
+    $global:__awscli_sso_ext_token_times = @($expiry, $renewsUntil)
+    return @($expiry, $renewsUntil)
+}
+function global:__awscli_sso_ext_colour {
+    param([string] $Sgr)
+    if (-not $Sgr -or $Sgr -notmatch '^[0-9;]+$' -or $env:NO_COLOR) { return '' }
+    return [string] [char] 27 + '[' + $Sgr + 'm'
+}
+function global:__awscli_sso_ext_option {
+    param([string] $Name, [string] $Default)
+    $item = Get-Item -LiteralPath ('Env:' + $Name) -ErrorAction SilentlyContinue
+    if ($null -eq $item) { return $Default }
+    return [string] $item.Value
+}
+function global:__awscli_sso_ext_prompt_render {
+    $control = '[\x00-\x1f\x7f-\x9f]'
+    $awsProfile = [string] $env:AWS_PROFILE
+    $state = 'plain'
+    $left = ''
+    if (-not $awsProfile) {
+        $env:AWS_SSO_PROMPT = ''
+        $env:AWS_SSO_PROMPT_TEXT = ''
+        $env:AWS_SSO_PROMPT_STATE = ''
+        return
+    }
+    if ($env:AWS_SSO_EXT_TOKEN_FILE -or $env:AWS_SSO_EXT_EXPIRATION) {
+        $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+        $times = __awscli_sso_ext_token_times
+        $expiry = $times[0]
+        $renewsUntil = $times[1]
+        $warn = __awscli_sso_ext_option 'AWS_SSO_PROMPT_WARN_MINUTES' '15'
+        if ($warn -notmatch '^[0-9]+$') { $warn = '15' }
+        $warn = [long] $warn * 60
+        $seconds = 0
+        if ($null -ne $expiry) { $seconds = $expiry - $now }
+        if ($renewsUntil -gt $now) {
+            $state = 'renews'
+            $left = __awscli_sso_ext_option 'AWS_SSO_PROMPT_RENEWS_TEXT' 'renews'
+        } elseif ($null -eq $expiry -or $seconds -le 0) {
+            $state = 'expired'
+            $left = __awscli_sso_ext_option 'AWS_SSO_PROMPT_EXPIRED_TEXT' 'expired'
+        } elseif ($seconds -lt $warn) {
+            $state = 'warn'
+        } else {
+            $state = 'ok'
+        }
+        if ($seconds -gt 0 -and $state -ne 'expired') {
+            $s = [long] $seconds
+            if ($s -ge 86400) {
+                $left = [string] [math]::Floor($s / 86400) + 'd' + [math]::Floor(($s % 86400) / 3600) + 'h'
+            } elseif ($s -ge 3600) {
+                $left = [string] [math]::Floor($s / 3600) + 'h' + [math]::Floor(($s % 3600) / 60) + 'm'
+            } elseif ($s -ge 60) {
+                $left = [string] [math]::Floor($s / 60) + 'm'
+            } else {
+                $left = '<1m'
+            }
+            if ($state -eq 'renews') { $left += __awscli_sso_ext_option 'AWS_SSO_PROMPT_RENEWS_MARK' '+' }
+        }
+    }
+    $escape = [string] [char] 27
+    $base = __awscli_sso_ext_colour (__awscli_sso_ext_option 'AWS_SSO_PROMPT_COLOR' '')
+    $reset = ''
+    if ($base) { $reset = $escape + '[0m' }
+    $defaults = @{ ok = '32'; warn = '33'; expired = '1;31'; renews = '36' }
+    $sgr = ''
+    if ($defaults.ContainsKey($state)) {
+        $name = 'AWS_SSO_PROMPT_COLOR_' + $state.ToUpperInvariant()
+        $sgr = __awscli_sso_ext_colour (__awscli_sso_ext_option $name $defaults[$state])
+    }
+    $rest = __awscli_sso_ext_option 'AWS_SSO_PROMPT_FORMAT' '{profile} {role}@{account} {region} {left}'
+    $text = ''
+    $prompt = ''
+    $first = $true
+    while ($true) {
+        $open = $rest.IndexOf('{')
+        if ($open -lt 0) {
+            $rest = $rest -replace $control, ''
+            $text += $rest
+            $prompt += $rest
+            break
+        }
+        $literal = $rest.Substring(0, $open)
+        $close = $rest.IndexOf('}', $open)
+        if ($close -lt 0) {
+            $rest = $rest -replace $control, ''
+            $text += $rest
+            $prompt += $rest
+            break
+        }
+        $key = $rest.Substring($open + 1, $close - $open - 1)
+        $rest = $rest.Substring($close + 1)
+        switch -CaseSensitive ($key) {
+            'profile' { $value = $awsProfile }
+            'role' { $value = [string] $env:AWS_SSO_EXT_ROLE }
+            'account' { $value = [string] $env:AWS_SSO_EXT_ACCOUNT }
+            'region' {
+                $value = [string] $env:AWS_REGION
+                if (-not $value) { $value = [string] $env:AWS_DEFAULT_REGION }
+            }
+            'left' { $value = $left }
+            default { $value = '{' + $key + '}' }
+        }
+        $value = $value -replace $control, ''
+        if ($value -or $first) {
+            $literal = $literal -replace $control, ''
+            $text += $literal
+            $prompt += $literal
+        }
+        $first = $false
+        if (-not $value) { continue }
+        $text += $value
+        if ($key -ceq 'left' -and $sgr) {
+            $prompt += $sgr + $value + $escape + '[0m' + $base
+        } else {
+            $prompt += $value
+        }
+    }
+    $env:AWS_SSO_PROMPT_TEXT = $text
+    $env:AWS_SSO_PROMPT = $base + $prompt + $reset
+    $env:AWS_SSO_PROMPT_STATE = $state
+}
+function global:aws_sso_prompt {
+    param([switch] $Text)
+    $savedExitCode = $global:LASTEXITCODE
+    try {
+        __awscli_sso_ext_prompt_render
+    } finally {
+        $global:LASTEXITCODE = $savedExitCode
+    }
+    if ($Text) { return [string] $env:AWS_SSO_PROMPT_TEXT }
+    return [string] $env:AWS_SSO_PROMPT
+}
+function global:__awscli_sso_ext_prompt {
+    $savedStatus = $global:?
+    $savedExitCode = $global:LASTEXITCODE
+    $segment = ''
+    try { $segment = aws_sso_prompt } catch { $segment = '' }
+    $global:LASTEXITCODE = $savedExitCode
+    if ($savedStatus) { 1 | Out-Null } else { Write-Error '' -ErrorAction 'Ignore' }
+    $mine = & $global:__awscli_sso_ext_user_prompt
+    $global:LASTEXITCODE = $savedExitCode
+    $line = (@($mine) | ForEach-Object { [string] $_ }) -join ''
+    if ($segment) { $line = $segment + ' ' + $line }
+    if ($savedStatus) { 1 | Out-Null } else { Write-Error '' -ErrorAction 'Ignore' }
+    return $line
+}
+if ($env:AWS_SSO_PROMPT_AUTO -eq '1' -and $null -eq $global:__awscli_sso_ext_user_prompt) {
+    $global:__awscli_sso_ext_user_prompt = $function:prompt
+    if ($null -eq $global:__awscli_sso_ext_user_prompt) {
+        $global:__awscli_sso_ext_user_prompt = { 'PS ' + $PWD.Path + '> ' }
+    }
+    Set-Item -Path 'Function:global:prompt' -Value $function:__awscli_sso_ext_prompt
+}
+function global:__awscli_sso_ext_shlex_split {
+    param([string] $Text)
+    $words = [System.Collections.Generic.List[string]]::new()
+    $word = [System.Text.StringBuilder]::new()
+    $quote = [char] 0
+    $have = $false
+    $backslash = [char] 92
+    $single = [char] 39
+    $double = [char] 34
+    for ($i = 0; $i -lt $Text.Length; $i++) {
+        $c = $Text[$i]
+        if ($quote -eq $single) {
+            if ($c -eq $single) { $quote = [char] 0 } else { [void] $word.Append($c) }
+        } elseif ($quote -eq $double) {
+            if ($c -eq $double) {
+                $quote = [char] 0
+            } elseif ($c -eq $backslash -and $i + 1 -lt $Text.Length -and ($Text[$i + 1] -eq $double -or $Text[$i + 1] -eq $backslash)) {
+                $i++
+                [void] $word.Append($Text[$i])
+            } else {
+                [void] $word.Append($c)
+            }
+        } elseif ($c -eq [char] 32 -or $c -eq [char] 9 -or $c -eq [char] 13 -or $c -eq [char] 10) {
+            if ($have) { $words.Add($word.ToString()) }
+            [void] $word.Clear()
+            $have = $false
+        } elseif ($c -eq $single -or $c -eq $double) {
+            $quote = $c
+            $have = $true
+        } elseif ($c -eq $backslash) {
+            if ($i + 1 -ge $Text.Length) { return $null }
+            $i++
+            [void] $word.Append($Text[$i])
+            $have = $true
+        } else {
+            [void] $word.Append($c)
+            $have = $true
+        }
+    }
+    if ($quote -ne [char] 0) { return $null }
+    if ($have) { $words.Add($word.ToString()) }
+    return ,$words.ToArray()
+}
+function global:__awscli_sso_ext_file_text {
+    param([string] $Path)
+    if ($Path.StartsWith('~/')) { $Path = Join-Path -Path $HOME -ChildPath $Path.Substring(2) }
+    try { return [System.IO.File]::ReadAllText($Path) } catch { return '' }
+}
+function global:__awscli_sso_ext_profiles {
+    $config = $env:AWS_CONFIG_FILE
+    if (-not $config) { $config = Join-Path -Path $HOME -ChildPath '.aws/config' }
+    $credentials = $env:AWS_SHARED_CREDENTIALS_FILE
+    if (-not $credentials) { $credentials = Join-Path -Path $HOME -ChildPath '.aws/credentials' }
+    $configText = __awscli_sso_ext_file_text $config
+    $credentialsText = __awscli_sso_ext_file_text $credentials
+    $key = $configText + [char] 0 + $credentialsText
+    if ($null -ne $global:__awscli_sso_ext_profiles_key -and $global:__awscli_sso_ext_profiles_key -ceq $key) {
+        return $global:__awscli_sso_ext_profiles_cache
+    }
+    $names = [System.Collections.Generic.List[string]]::new()
+    $header = '^\[(.+)\]'
+    foreach ($line in ($configText -split '\r?\n')) {
+        $found = [regex]::Match($line, $header)
+        if (-not $found.Success) { continue }
+        $section = $found.Groups[1].Value
+        $name = $null
+        if ($section -ceq 'default') {
+            $name = 'default'
+        } elseif ($section.StartsWith('profile', [System.StringComparison]::Ordinal)) {
+            $words = __awscli_sso_ext_shlex_split $section
+            if ($null -ne $words -and $words.Count -eq 2) { $name = $words[1] }
+        }
+        if ($null -ne $name -and -not $names.Contains($name)) { $names.Add($name) }
+    }
+    foreach ($line in ($credentialsText -split '\r?\n')) {
+        $found = [regex]::Match($line, $header)
+        if (-not $found.Success) { continue }
+        $name = $found.Groups[1].Value
+        if ($name -cne 'DEFAULT' -and -not $names.Contains($name)) { $names.Add($name) }
+    }
+    $global:__awscli_sso_ext_profiles_key = $key
+    $global:__awscli_sso_ext_profiles_cache = $names.ToArray()
+    return $global:__awscli_sso_ext_profiles_cache
+}
+function global:__awscli_sso_ext_result {
+    param([string] $Text, [string] $Kind = 'ParameterValue')
+    $insert = $Text
+    if ($Text -notmatch '^[A-Za-z0-9_.:/@+-]+$') {
+        foreach ($quote in @([char] 39, [char] 0x2018, [char] 0x2019, [char] 0x201A, [char] 0x201B)) {
+            $insert = $insert.Replace([string] $quote, [string] $quote + $quote)
+        }
+        $insert = [string] [char] 39 + $insert + [char] 39
+    }
+    [System.Management.Automation.CompletionResult]::new($insert, $Text, $Kind, $Text)
+}
+function global:__awscli_sso_ext_complete_delegate {
+    param([string] $Line)
+    $real = $null
+    try { $real = __awscli_sso_ext_real_aws } catch { }
+    $completer = $null
+    if ($real) {
+        $folder = Split-Path -Path $real.Source -Parent
+        $candidates = @(
+            (Join-Path -Path $folder -ChildPath 'aws_completer.exe'),
+            (Join-Path -Path $folder -ChildPath 'aws_completer'),
+            (Join-Path -Path (Split-Path -Path $folder -Parent) -ChildPath 'libexec/aws_completer')
+        )
+        $completer = $candidates | Where-Object { Test-Path -LiteralPath $_ -PathType Leaf } | Select-Object -First 1
+    }
+    if (-not $completer) {
+        $completer = $env:PATH -split [System.IO.Path]::PathSeparator | Where-Object { $_ } |
+            ForEach-Object { Join-Path -Path $_ -ChildPath 'aws_completer' } |
+            Where-Object { Test-Path -LiteralPath $_ -PathType Leaf } | Select-Object -First 1
+        if (-not $completer) { return }
+    }
+    $savedLine = $env:COMP_LINE
+    $savedPoint = $env:COMP_POINT
+    try {
+        $env:COMP_LINE = $Line
+        $env:COMP_POINT = [string] $Line.Length
+        & $completer | ForEach-Object { $_.TrimEnd() } | Where-Object { $_ }
+    } finally {
+        $env:COMP_LINE = $savedLine
+        $env:COMP_POINT = $savedPoint
+    }
+}
+function global:__awscli_sso_ext_complete {
+    param($WordToComplete, $CommandAst, $CursorPosition)
+    $line = $CommandAst.ToString()
+    if ($line.Length -gt $CursorPosition - $CommandAst.Extent.StartOffset) {
+        $line = $line.Substring(0, [Math]::Max(0, $CursorPosition - $CommandAst.Extent.StartOffset))
+    }
+    $words = @($CommandAst.CommandElements | Select-Object -Skip 1 | ForEach-Object { $_.Extent.Text })
+    if ($WordToComplete -and $words.Count -gt 0) { $words = @($words | Select-Object -SkipLast 1) }
+    $prefix = [string] $WordToComplete
+    $typed = $prefix.Trim([char] 39, [char] 34)
+    $prev = if ($words.Count -gt 0) { $words[-1] } else { '' }
+    $command = ''
+    $positional = 0
+    $takesValue = @(
+        '--region', '--profile', '--output', '--endpoint-url', '--query', '--color',
+        '--ca-bundle', '--cli-read-timeout', '--cli-connect-timeout', '--cli-binary-format',
+        '--format'
+    )
+    for ($i = 0; $i -lt $words.Count; $i++) {
+        if ($takesValue -ccontains $words[$i]) { $i++ }
+        elseif ($words[$i].StartsWith('-')) { }
+        elseif (-not $command) { $command = $words[$i] }
+        else { $positional++ }
+    }
+    $ours = $null
+    if ($prev -ceq '--profile' -or ($command -ceq 'sso-switch' -and $positional -eq 0 -and -not $typed.StartsWith('-'))) {
+        $ours = __awscli_sso_ext_profiles
+    } elseif ($command -ceq 'sso-env' -and $prev -ceq '--format') {
+        $ours = @('bash', 'zsh', 'fish', 'powershell', 'dotenv', 'json', 'process')
+    } elseif ($command -ceq 'sso-switch' -and $typed.StartsWith('-')) {
+        $ours = @('--unset', '--verify', '--no-login', '--no-browser')
+    } elseif ($command -ceq 'sso-env' -and $typed.StartsWith('-')) {
+        $ours = @('--profile', '--format', '--credentials', '--unset', '--no-login', '--no-browser')
+    }
+    if ($null -ne $ours) {
+        $ours | Where-Object { $_.StartsWith($typed, [System.StringComparison]::Ordinal) } |
+            ForEach-Object { __awscli_sso_ext_result $_ }
+        return
+    }
+    $delegated = @(__awscli_sso_ext_complete_delegate $line)
+    if (-not $command -and -not $typed.StartsWith('-')) {
+        $delegated += @('sso-switch', 'sso-env') | Where-Object {
+            $_.StartsWith($typed, [System.StringComparison]::Ordinal) -and $delegated -cnotcontains $_
+        }
+    }
+    $delegated | ForEach-Object { __awscli_sso_ext_result $_ 'ParameterName' }
+}
+Register-ArgumentCompleter -Native -CommandName 'aws' -ScriptBlock {
+    param($WordToComplete, $CommandAst, $CursorPosition)
+    __awscli_sso_ext_complete $WordToComplete $CommandAst $CursorPosition
+}

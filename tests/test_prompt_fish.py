@@ -1,0 +1,197 @@
+"""The prompt segment (issue 5) in real fish: states, renewals, hostile names, right prompt."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import hook_environment, hook_file, require_program, strict_command
+from hostile import HOSTILE_NAME
+from test_prompt_bash import at, sso_env, token_file
+
+from awscli_sso_ext.shells import fish_quote
+
+ESC = "\x1b"
+SOURCE = f"source {fish_quote(str(hook_file('fish')))}"
+SHOW = 'printf \'%s\\n\' "$AWS_SSO_PROMPT_TEXT" "$AWS_SSO_PROMPT_STATE" "$AWS_SSO_PROMPT"'
+
+
+def render(home: Path, env: dict, script: str = "") -> list:
+    """Sources the hook in fish, renders, prints the three variables and $status."""
+    lines = [
+        SOURCE,
+        script or "false; __awscli_sso_ext_prompt_update; echo status=$status",
+        SHOW,
+    ]
+    result = subprocess.run(
+        [*strict_command("fish"), "\n".join(lines)],
+        env=hook_environment(home, **env),
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    return result.stdout.split("\n")
+
+
+REFRESHABLE = {
+    "refreshToken": "r" * 300,
+    "clientId": "c",
+    "clientSecret": "s" * 900,
+    "registrationExpiresAt": at(days=80),
+}
+
+
+@pytest.mark.parametrize(
+    ("delta", "fields", "text", "state", "colour"),
+    [
+        ({"hours": 2, "minutes": 13, "seconds": 30}, {}, "2h13m", "ok", "32"),
+        ({"minutes": 9, "seconds": 30}, {}, "9m", "warn", "33"),
+        ({"minutes": -5}, {}, "expired", "expired", "1;31"),
+        ({"minutes": -5}, REFRESHABLE, "renews", "renews", "36"),
+        ({"minutes": 9, "seconds": 30}, REFRESHABLE, "9m+", "renews", "36"),
+    ],
+)
+def test_states_colours_and_status(home, delta, fields, text, state, colour):
+    token = token_file(home, expiresAt=at(**delta), **fields)
+    status, shown, shown_state, prompt, _ = render(home, sso_env(token))
+    assert status == "status=1"
+    assert (shown, shown_state) == (
+        f"staging ReadOnlyAccess@123456789012 eu-central-1 {text}",
+        state,
+    )
+    assert (
+        prompt == f"staging ReadOnlyAccess@123456789012 eu-central-1 {ESC}[{colour}m{text}{ESC}[0m"
+    )
+
+
+def test_offsets_renewed_torn_and_deleted_token_files(home):
+    token = token_file(home, expiresAt="2001-01-01T00:00:00.123+01:00")
+    renewed = json.dumps({"accessToken": "b" * 900, "expiresAt": at(hours=8, seconds=30)})
+    show = 'echo "$AWS_SSO_PROMPT_TEXT"'
+    script = "\n".join(
+        [
+            f"__awscli_sso_ext_prompt_update; {show}",
+            f"printf '%s' {fish_quote(renewed)} > {fish_quote(str(token))}",
+            f"__awscli_sso_ext_prompt_update; {show}",
+            f"printf '%s' {fish_quote(renewed[:40])} > {fish_quote(str(token))}",
+            f"__awscli_sso_ext_prompt_update; {show}",
+            f"rm {fish_quote(str(token))}",
+            f"__awscli_sso_ext_prompt_update; {show}",
+        ]
+    )
+    out = render(home, sso_env(token), script)
+    assert [line.split()[-1] for line in out[:4]] == ["expired", "8h0m", "8h0m", "expired"]
+
+
+def test_plain_profiles_and_options(home):
+    _, text, state, prompt, _ = render(home, {"AWS_PROFILE": "dev", "AWS_REGION": "us-east-1"})
+    assert (text, state, prompt) == ("dev us-east-1", "plain", "dev us-east-1")
+    token = token_file(home, expiresAt=at(minutes=-1))
+    env = sso_env(
+        token,
+        AWS_SSO_PROMPT_FORMAT="aws:[{account}/{role}|{left}] {nope}",
+        AWS_SSO_PROMPT_COLOR="1",
+        AWS_SSO_PROMPT_COLOR_EXPIRED="35;$(touch pwned)",
+        AWS_SSO_PROMPT_EXPIRED_TEXT="login!",
+    )
+    _, text, _, prompt, _ = render(home, env)
+    assert text == "aws:[123456789012/ReadOnlyAccess|login!] {nope}"
+    assert prompt == f"{ESC}[1m{text}{ESC}[0m"
+    _, _, _, prompt, _ = render(home, sso_env(token, NO_COLOR="1"))
+    assert ESC not in prompt
+    assert not list(home.rglob("pwned*"))
+
+
+def test_hostile_names_are_shown_literally_without_control_characters(home):
+    token = token_file(home)
+    hostile = HOSTILE_NAME + "\x1b]0;title\x07\x1b[2J\r\n\u009b"
+    env = sso_env(token, AWS_PROFILE=hostile, AWS_SSO_EXT_ROLE=hostile, AWS_SSO_EXT_ACCOUNT=hostile)
+    _, text, _, _, _ = render(home, env)
+    clean = HOSTILE_NAME + "]0;title[2J"
+    assert text.startswith(f"{clean} {clean}@{clean} eu-central-1 ")
+    assert not list(home.rglob("pwned*"))
+
+
+# --- Interactive fish in a pseudo-terminal ------------------------------------------------
+
+
+def spawn(home: Path, rc_lines: list, env: dict):
+    pexpect = pytest.importorskip("pexpect")
+    program = require_program("fish")
+    rc = home / "prompt-config.fish"
+    rc.write_text("\n".join(rc_lines) + "\n")
+    child = pexpect.spawn(
+        program,
+        ["--no-config", "--private", "-i", "-C", f"source {fish_quote(str(rc))}"],
+        env=dict(hook_environment(home, **env), TERM="dumb"),
+        cwd=str(home),
+        encoding="utf-8",
+        timeout=20,
+    )
+    child.setwinsize(40, 250)
+    return child
+
+
+def prompt_after(child, line: str) -> str:
+    """Runs `line`, returns the next prompt between < and > (the marker is printed, not typed:
+    fish repaints the prompt while a line is typed)."""
+    child.sendline(f"printf '%s_%s\\n' prompt done; {line}")
+    child.expect_exact("prompt_done")
+    child.expect(r"<([^<>]*)>> ")
+    return child.match.group(1)
+
+
+def exports(env: dict) -> str:
+    return "; ".join(f"set -gx {k} {fish_quote(v)}" for k, v in env.items())
+
+
+MY_PROMPT = "function fish_prompt; printf '<%s|%s>> ' \"$AWS_SSO_PROMPT\" $status; end"
+
+
+def test_interactive_prompt_follows_switches_renewals_and_keeps_status(home):
+    token = token_file(home, expiresAt=at(minutes=10, seconds=30))
+    child = spawn(home, [SOURCE, SOURCE, MY_PROMPT], {})
+    shown = prompt_after(child, f"{exports(sso_env(token))}; false")
+    assert shown == f"staging ReadOnlyAccess@123456789012 eu-central-1 {ESC}[33m10m{ESC}[0m|1"
+    token.write_text(json.dumps({"accessToken": "a", "expiresAt": at(hours=3, seconds=30)}))
+    assert prompt_after(child, "true").endswith(f"{ESC}[32m3h0m{ESC}[0m|0")
+    token.write_text(json.dumps({"accessToken": "a", "expiresAt": at(minutes=-1)}))
+    assert prompt_after(child, "true").endswith(f"{ESC}[1;31mexpired{ESC}[0m|0")
+    token.write_text(json.dumps({"accessToken": "a", "expiresAt": at(minutes=-1), **REFRESHABLE}))
+    assert prompt_after(child, "true").endswith(f"{ESC}[36mrenews{ESC}[0m|0")
+    child.sendline("printf '[%s]\\n' (functions --handlers-type generic | string match '*awscli*')")
+    child.expect(r"\[(fish_prompt __awscli[^\]]*)\]")
+    assert child.match.group(1) == "fish_prompt __awscli_sso_ext_prompt_update"  # once
+    hostile = {"AWS_PROFILE": HOSTILE_NAME, "AWS_SSO_EXT_ROLE": HOSTILE_NAME}
+    shown = prompt_after(child, exports(hostile))
+    assert shown.startswith(f"{HOSTILE_NAME} {HOSTILE_NAME}@123456789012 ")
+    child.sendline("exit")
+    child.expect(pytest.importorskip("pexpect").EOF)
+    assert not list(home.rglob("pwned*"))
+
+
+def test_automatic_placement_keeps_the_users_right_prompt(home):
+    token = token_file(home, expiresAt=at(hours=1, minutes=1, seconds=30))
+    rc = [
+        "set -gx AWS_SSO_PROMPT_AUTO 1",
+        SOURCE,
+        "function fish_prompt; printf '<p>> '; end",
+        # The user's right prompt, defined after the hook, sees the command's $status.
+        "function fish_right_prompt; printf '[mine %s]' $status; end",
+    ]
+    env = sso_env(token, AWS_PROFILE="it's $(touch pwned)", AWS_SSO_PROMPT_COLOR_OK="")
+    child = spawn(home, rc, env)
+    # (fish draws no right prompt on a dumb terminal: it is called as fish would call it.)
+    for command, status in (("false", 1), ("true", 0), ("false", 1)):
+        child.sendline(f"{command}; fish_right_prompt; echo")
+        child.expect(
+            r"it's \$\(touch pwned\) ReadOnlyAccess@123456789012 eu-central-1 1h1m \[mine (\d)\]"
+        )
+        assert child.match.group(1) == str(status)
+    child.sendline("exit")
+    child.expect(pytest.importorskip("pexpect").EOF)
+    assert not list(home.rglob("pwned*"))

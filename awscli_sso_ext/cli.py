@@ -1,5 +1,5 @@
 # PYTHON_ARGCOMPLETE_OK
-"""The `aws-sso-ext` console script: setup, uninstall, doctor and hook (demo later)."""
+"""The `aws-sso-ext` console script: setup, uninstall, doctor, demo and hook."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from awscli_sso_ext.demo_command import add_demo_command  # argparse only
     from awscli_sso_ext.hooks import SHELL_NAMES
 
     parser = argparse.ArgumentParser(
@@ -19,8 +20,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", title="commands")
     commands.required = True
-    from awscli_sso_ext.demo_command import add_demo_command  # argparse only
-
     _add_install_commands(commands)
     add_demo_command(commands)
     hook = commands.add_parser(

@@ -428,170 +428,39 @@ end
 #
 #     register-python-argcomplete --shell fish aws-sso-ext | source
 
-# Python's shlex.split of $argv[1] (posix mode, no comments), one word a line; fails where
-# shlex raises (an unclosed quote, a backslash at the end).
-function __awscli_sso_ext_shlex_split
-    set -l text (builtin string split -- '' $argv[1])
-    set -l word ''
-    set -l quote ''
-    set -l have ''
-    set -l words
-    set -l i 1
-    set -l n (builtin count $text)
-    while test $i -le $n
-        set -l c $text[$i]
-        if test "$quote" = "'"
-            if test "$c" = "'"
-                set quote ''
-            else
-                set word "$word$c"
-            end
-        else if test "$quote" = '"'
-            if test "$c" = '"'
-                set quote ''
-            else if test "$c" = '\\'; and test $i -lt $n; and builtin contains -- $text[(math $i + 1)] '"' '\\'
-                set i (math $i + 1)
-                set word "$word$text[$i]"
-            else
-                set word "$word$c"
-            end
-        else if builtin contains -- "$c" ' ' \t \r \n
-            test -z "$have"; or set -a words $word
-            set word ''
-            set have ''
-        else if builtin contains -- "$c" "'" '"'
-            set quote $c
-            set have 1
-        else if test "$c" = '\\'
-            test $i -lt $n; or return 1
-            set i (math $i + 1)
-            set word "$word$text[$i]"
-            set have 1
-        else
-            set word "$word$c"
-            set have 1
-        end
-        set i (math $i + 1)
-    end
-    test -z "$quote"; or return 1
-    test -z "$have"; or set -a words $word
-    builtin printf '%s\n' $words
-end
+# The completion functions live in awscli-sso-ext.complete.fish beside this file: parsing
+# them here would slow every fish start. The functions the entries below call are stand-ins
+# until the first TAB sources that file, which replaces them (the loader's body holds the
+# file's absolute path; the local variable ends with this file).
+set -l __awscli_sso_ext_here (builtin status filename)
+builtin string match -q -- '/*' $__awscli_sso_ext_here; or set __awscli_sso_ext_here $PWD/$__awscli_sso_ext_here
+set __awscli_sso_ext_here (builtin string replace -r -- '/[^/]*$' '' $__awscli_sso_ext_here)
+builtin eval "function __awscli_sso_ext_complete_load --description 'Load the awscli-sso-ext completion'
+    builtin source "(builtin string escape -- $__awscli_sso_ext_here/awscli-sso-ext.complete.fish)"
+end"
 
-# The profile names, one a line (config first, then credentials, each once); parsed again
-# only when the text of either file changed.
-function __awscli_sso_ext_profiles
-    set -l config $AWS_CONFIG_FILE
-    test -n "$config"; or set config ~/.aws/config
-    set -l credentials $AWS_SHARED_CREDENTIALS_FILE
-    test -n "$credentials"; or set credentials ~/.aws/credentials
-    set -l files (builtin string replace -r -- '^~/' "$HOME/" $config $credentials)
-    # `read -z` takes a file whole (to a NUL, which no config holds).
-    set -l config_text ''
-    set -l credentials_text ''
-    test -f "$files[1]" -a -r "$files[1]"; and builtin read -z config_text <$files[1]
-    test -f "$files[2]" -a -r "$files[2]"; and builtin read -z credentials_text <$files[2]
-    set -l key "$config_text"\n\n"$credentials_text"
-    if set -q __awscli_sso_ext_profiles_key; and test "$key" = "$__awscli_sso_ext_profiles_key"
-        builtin printf '%s\n' $__awscli_sso_ext_profiles_cache
-        return 0
-    end
-    set -l names
-    # Headers: lines that start with `[`, up to the last `]` (indented ones are left out).
-    for header in (builtin string split -- \n $config_text | builtin string replace -rf -- '^\[(.+)\].*$' '$1')
-        set -l words
-        if test "$header" = default
-            set words profile default
-        else if builtin string match -q -- 'profile*' $header
-            if builtin string match -qr -- '[\'"\\\\]' $header
-                set words (__awscli_sso_ext_shlex_split $header); or continue
-            else
-                set words (builtin string split -n -- ' ' (builtin string replace -ra -- '[\t\r]' ' ' $header))
-            end
-        end
-        test (builtin count $words) -eq 2; or continue
-        builtin contains -- $words[2] $names; or set -a names $words[2]
-    end
-    for name in (builtin string split -- \n $credentials_text | builtin string replace -rf -- '^\[(.+)\].*$' '$1')
-        test "$name" != DEFAULT; or continue
-        builtin contains -- $name $names; or set -a names $name
-    end
-    set -g __awscli_sso_ext_profiles_key $key
-    set -g __awscli_sso_ext_profiles_cache $names
-    builtin printf '%s\n' $names
-end
-
-# The words before the cursor, without `aws`, and the command among them (the first word
-# that is no global option or its value): `command` and `positional` (words after it).
-function __awscli_sso_ext_command
-    set -l words (commandline -opc)
-    set -e words[1]
-    set -l command ''
-    set -l positional 0
-    while set -q words[1]
-        switch $words[1]
-            case --region --profile --output --endpoint-url --query --color --ca-bundle \
-                --cli-read-timeout --cli-connect-timeout --cli-binary-format --format
-                set -e words[1]
-            case '-*'
-            case '*'
-                if test -z "$command"
-                    set command $words[1]
-                else
-                    set positional (math $positional + 1)
-                end
-        end
-        set -q words[1]; and set -e words[1]
-    end
-    builtin printf '%s\n' "$command" $positional
-end
-
-# Whether the word at the cursor is the profile of `aws sso-switch`. (After --profile, the
-# option's own entry lists the names.)
 function __awscli_sso_ext_wants_profile
-    set -l found (__awscli_sso_ext_command)
-    test "$found[1]" = sso-switch -a "$found[2]" = 0; or return 1
-    not builtin string match -q -- '-*' (commandline -ct)
+    __awscli_sso_ext_complete_load; and __awscli_sso_ext_wants_profile $argv
 end
 
-# Whether the command is $argv[1].
+function __awscli_sso_ext_profiles
+    __awscli_sso_ext_complete_load; and __awscli_sso_ext_profiles $argv
+end
+
 function __awscli_sso_ext_command_is
-    set -l found (__awscli_sso_ext_command)
-    test "$found[1]" = $argv[1]
+    __awscli_sso_ext_complete_load; and __awscli_sso_ext_command_is $argv
 end
 
-# Whether the word at the cursor is the command itself.
 function __awscli_sso_ext_at_command
-    set -l found (__awscli_sso_ext_command)
-    test -z "$found[1]"; and not builtin string match -q -- '-*' (commandline -ct)
+    __awscli_sso_ext_complete_load; and __awscli_sso_ext_at_command $argv
 end
 
-# Whether none of ours applies at the cursor: then the CLI's own completer speaks.
 function __awscli_sso_ext_delegates
-    set -l before (commandline -opc)
-    builtin contains -- "$before[-1]" --profile --format; and return 1
-    set -l found (__awscli_sso_ext_command)
-    not builtin contains -- "$found[1]" sso-switch sso-env
+    __awscli_sso_ext_complete_load; and __awscli_sso_ext_delegates $argv
 end
 
-# The CLI's own completer for the line up to the cursor, the way `complete -C` runs it.
 function __awscli_sso_ext_delegate
-    set -l aws (command -s aws)
-    set -l completer
-    if test -n "$aws"
-        set -l folder (builtin string replace -r -- '/[^/]*$' '' $aws)
-        set -l parent (builtin string replace -r -- '/[^/]*$' '' $folder)
-        for candidate in $folder/aws_completer $parent/libexec/aws_completer
-            if test -x $candidate
-                set completer $candidate
-                break
-            end
-        end
-    end
-    test -n "$completer"; or set completer (command -s aws_completer); or return 0
-    set -l line (commandline -cp)
-    COMP_LINE=$line COMP_POINT=(builtin string length -- $line) command $completer 2>/dev/null |
-        builtin string trim -r
+    __awscli_sso_ext_complete_load; and __awscli_sso_ext_delegate $argv
 end
 
 complete -c aws -n __awscli_sso_ext_wants_profile -f -a '(__awscli_sso_ext_profiles)' -d profile

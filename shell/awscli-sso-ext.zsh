@@ -443,153 +443,17 @@ fi
 #
 #     eval "$(register-python-argcomplete aws-sso-ext)"
 
-# Python's shlex.split of $1 (posix mode, no comments) into reply; fails where shlex raises.
-function __awscli_sso_ext_shlex_split {
-    builtin emulate -L zsh
-    builtin local text=$1 word='' quote='' c have=''
-    builtin integer i=1
-    reply=()
-    while (( i <= $#text )); do
-        c=$text[i]
-        if [[ $quote == "'" ]]; then
-            if [[ $c == "'" ]]; then quote=''; else word+=$c; fi
-        elif [[ $quote == '"' ]]; then
-            if [[ $c == '"' ]]; then
-                quote=''
-            elif [[ $c == '\' && $text[i+1] == [\"\\] ]]; then
-                (( i++ )); word+=$text[i]
-            else
-                word+=$c
-            fi
-        else
-            case $c in
-                ([$' \t\r\n'])
-                    [[ -z $have ]] || reply+=("$word")
-                    word='' have=''
-                    ;;
-                ([\'\"]) quote=$c have=1 ;;
-                ('\')
-                    (( i < $#text )) || builtin return 1
-                    (( i++ )); word+=$text[i]; have=1
-                    ;;
-                (*) word+=$c; have=1 ;;
-            esac
-        fi
-        (( i++ ))
-    done
-    [[ -z $quote ]] || builtin return 1
-    [[ -z $have ]] || reply+=("$word")
-}
+# The completion functions live in awscli-sso-ext.complete.zsh beside this file and are
+# sourced at the first TAB (or by __awscli_sso_ext_complete_load): parsing them here would
+# slow every shell start. The loader's body holds that file's absolute path, quoted, so no
+# variable is left behind.
+builtin eval "function __awscli_sso_ext_complete_load {
+    builtin source ${(q)${${(%):-%x}:A:h}}/awscli-sso-ext.complete.zsh
+}"
 
-# The profile names into __awscli_sso_ext_profiles (config first, then credentials, each
-# once), parsed again only when the text of either file changed.
-function __awscli_sso_ext_profile_names {
-    builtin emulate -L zsh
-    builtin setopt extended_glob
-    builtin local config=${AWS_CONFIG_FILE:-$HOME/.aws/config} text='' more='' header name
-    builtin local credentials=${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}
-    builtin local -a lines names reply words
-    builtin local -A seen
-    [[ $config != \~/* ]] || config=$HOME/${config#\~/}
-    [[ $credentials != \~/* ]] || credentials=$HOME/${credentials#\~/}
-    [[ ! -f $config || ! -r $config ]] || text=$(<$config)
-    [[ ! -f $credentials || ! -r $credentials ]] || more=$(<$credentials)
-    [[ ${__awscli_sso_ext_profiles_key-} != "$text"$'\0'"$more" ||
-        -z ${__awscli_sso_ext_profiles_key+1} ]] || builtin return 0
-    # Headers: lines that start with `[`, up to the last `]` (indented ones are left out).
-    lines=(${(M)${(f)text}:#\[?*\]*})
-    for header in ${${lines#\[}%\]*}; do
-        case $header in
-            (default) name=default ;;
-            (profile*)
-                if [[ $header == *[\'\"\\]* ]]; then
-                    __awscli_sso_ext_shlex_split $header || builtin continue
-                    words=("${reply[@]}")
-                else
-                    words=(${(s: :)${header//[$'\t\r']/ }})
-                fi
-                (( $#words == 2 )) || builtin continue
-                name=$words[2]
-                ;;
-            (*) builtin continue ;;
-        esac
-        (( ! ${+seen[x$name]} )) || builtin continue
-        seen[x$name]=1
-        names+=("$name")
-    done
-    lines=(${(M)${(f)more}:#\[?*\]*})
-    for name in ${${lines#\[}%\]*}; do
-        [[ $name != DEFAULT ]] && (( ! ${+seen[x$name]} )) || builtin continue
-        seen[x$name]=1
-        names+=("$name")
-    done
-    typeset -ga __awscli_sso_ext_profiles
-    __awscli_sso_ext_profiles=("${names[@]}")
-    typeset -g __awscli_sso_ext_profiles_key=$text$'\0'$more
-}
-
-# Runs the completer for `aws` that was there before ours, or else the CLI's own
-# `aws_completer`, the way `complete -C` does (COMP_LINE and COMP_POINT).
-function __awscli_sso_ext_complete_delegate {
-    builtin local delegate=${__awscli_sso_ext_delegate-} aws completer line point
-    builtin local -a found
-    if [[ -n $delegate ]]; then
-        builtin eval "$delegate"
-        # Debian's `_aws` registers `complete -C ...` in our place on its first call.
-        if [[ ${_comps[aws]-} != __awscli_sso_ext_complete ]]; then
-            __awscli_sso_ext_delegate=${_comps[aws]-}
-            _comps[aws]=__awscli_sso_ext_complete
-            [[ -z $__awscli_sso_ext_delegate || $__awscli_sso_ext_delegate == "$delegate" ]] ||
-                builtin eval "$__awscli_sso_ext_delegate"
-        fi
-        builtin return
-    fi
-    aws=${commands[aws]-}
-    if [[ -n $aws && -x ${aws:h}/aws_completer ]]; then
-        completer=${aws:h}/aws_completer
-    elif [[ -n $aws && -x ${aws:h:h}/libexec/aws_completer ]]; then
-        completer=${aws:h:h}/libexec/aws_completer
-    else
-        completer=${commands[aws_completer]-}
-    fi
-    [[ -n $completer ]] || builtin return 1
-    line=${(j: :)words[1,CURRENT-1]}
-    line+=" $PREFIX"
-    found=(${(f)"$(COMP_LINE=$line COMP_POINT=${#line} command $completer 2>/dev/null)"})
-    found=(${found%% #})
-    (( $#found )) && compadd -Q -a found
-}
-
-# The completion function for `aws` (in _comps): words, CURRENT and PREFIX say where.
+# Until the first TAB: load, then complete with the real function the file defines.
 function __awscli_sso_ext_complete {
-    builtin emulate -L zsh
-    builtin local prev=${words[CURRENT-1]-} command='' word
-    builtin integer i positional=0
-    for (( i = 2; i < CURRENT; i++ )); do
-        word=$words[i]
-        case $word in
-            (--region|--profile|--output|--endpoint-url|--query|--color|--ca-bundle|--cli-read-timeout|--cli-connect-timeout|--cli-binary-format|--format)
-                (( i++ )) ;;
-            (-*) ;;
-            (*) if [[ -z $command ]]; then command=$word; else (( positional++ )); fi ;;
-        esac
-    done
-    if [[ $prev == --profile ]] ||
-        [[ $command == sso-switch && $positional == 0 && $PREFIX != -* ]]; then
-        __awscli_sso_ext_profile_names
-        compadd -a __awscli_sso_ext_profiles
-    elif [[ $command == sso-env && $prev == --format ]]; then
-        compadd bash zsh fish powershell dotenv json process
-    elif [[ $command == sso-switch && $PREFIX == -* ]]; then
-        compadd -- --unset --verify --no-login --no-browser
-    elif [[ $command == sso-env && $PREFIX == -* ]]; then
-        compadd -- --profile --format --credentials --unset --no-login --no-browser
-    elif [[ -z $command && $PREFIX != -* ]]; then
-        __awscli_sso_ext_complete_delegate
-        compadd sso-switch sso-env
-    else
-        __awscli_sso_ext_complete_delegate
-    fi
+    __awscli_sso_ext_complete_load && __awscli_sso_ext_complete "$@"
 }
 
 # Remembers what completes `aws` now, if it isn't ours, and puts ours in its place.

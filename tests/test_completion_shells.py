@@ -273,7 +273,11 @@ def test_completing_profile_names_starts_no_process(shell, home, aws_files, fake
             "complete_line aws sso-switch prof-9 >/dev/null",
         ]
     elif shell == "zsh":  # compadd works only inside completion: the names themselves
-        calls = ["__awscli_sso_ext_profile_names", "print -r -- $#__awscli_sso_ext_profiles"]
+        calls = [
+            "__awscli_sso_ext_complete_load",
+            "__awscli_sso_ext_profile_names",
+            "print -r -- $#__awscli_sso_ext_profiles",
+        ]
     else:
         calls = ["complete -C 'aws s3 ls --profile ' >/dev/null", "complete -C 'aws sso-switch p'"]
     # Twice, around an edit made by the shell's own redirection (no process either).
@@ -292,7 +296,12 @@ def test_completing_profile_names_starts_no_process(shell, home, aws_files, fake
 
 def test_zsh_lists_exactly_the_profiles_botocore_sees(home, aws_files):
     script = "\n".join(
-        [source("zsh"), "__awscli_sso_ext_profile_names", "print -rN -- $__awscli_sso_ext_profiles"]
+        [
+            source("zsh"),
+            "__awscli_sso_ext_complete_load",
+            "__awscli_sso_ext_profile_names",
+            "print -rN -- $__awscli_sso_ext_profiles",
+        ]
     )
     out = run_script("zsh", script, hook_environment(home, **aws_files))
     assert out.split("\0")[:-1] == EXPECTED

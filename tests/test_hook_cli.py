@@ -75,9 +75,11 @@ def test_the_wheel_ships_every_hook_file():
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"awscli_sso_ext.shell" = "shell"' in pyproject
     assert '"awscli_sso_ext.shell" = ["awscli-sso-ext.*"]' in pyproject
-    assert sorted(p.name for p in (ROOT / "shell").glob("awscli-sso-ext.*")) == sorted(
-        hook_file(shell).name for shell in SHELLS
-    )
+    shipped = {p.name for p in (ROOT / "shell").glob("awscli-sso-ext.*")}
+    # Every file there ships: the hooks and the completion parts they source at the first TAB.
+    assert shipped == {p.name for p in (ROOT / "shell").iterdir()}
+    assert {hook_file(shell).name for shell in SHELLS} <= shipped
+    assert {f"awscli-sso-ext.complete.{ext}" for ext in ("bash", "zsh", "fish")} <= shipped
 
 
 def test_console_script_runs_and_imports_nothing_heavy():

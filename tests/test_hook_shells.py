@@ -393,35 +393,25 @@ STATE = {
 OURS = {"aws", "__awscli_sso_ext_is_switch", "__awscli_sso_ext_switch"}
 # Profile completion (issue 6, tests/test_completion_*.py).
 COMPLETION_FUNCTIONS = {
-    "bash": {
-        "__awscli_sso_ext_add_text",
+    "bash": {  # the rest is in awscli-sso-ext.complete.bash, sourced at the first TAB
         "__awscli_sso_ext_complete",
         "__awscli_sso_ext_complete_adopt",
-        "__awscli_sso_ext_complete_delegate",
         "__awscli_sso_ext_complete_first_prompt",
-        "__awscli_sso_ext_complete_profiles",
-        "__awscli_sso_ext_complete_words",
-        "__awscli_sso_ext_headers_of_lines",
-        "__awscli_sso_ext_profile_names",
-        "__awscli_sso_ext_read_lines",
-        "__awscli_sso_ext_shlex_split",
+        "__awscli_sso_ext_complete_load",
     },
-    "zsh": {
+    "zsh": {  # the rest is in awscli-sso-ext.complete.zsh, sourced at the first TAB
         "__awscli_sso_ext_complete",
         "__awscli_sso_ext_complete_adopt",
-        "__awscli_sso_ext_complete_delegate",
         "__awscli_sso_ext_complete_first_prompt",
-        "__awscli_sso_ext_profile_names",
-        "__awscli_sso_ext_shlex_split",
+        "__awscli_sso_ext_complete_load",
     },
-    "fish": {
+    "fish": {  # stand-ins until awscli-sso-ext.complete.fish is sourced at the first TAB
         "__awscli_sso_ext_at_command",
-        "__awscli_sso_ext_command",
         "__awscli_sso_ext_command_is",
+        "__awscli_sso_ext_complete_load",
         "__awscli_sso_ext_delegate",
         "__awscli_sso_ext_delegates",
         "__awscli_sso_ext_profiles",
-        "__awscli_sso_ext_shlex_split",
         "__awscli_sso_ext_wants_profile",
     },
 }

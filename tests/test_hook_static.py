@@ -22,10 +22,12 @@ LINTERS = [
 @pytest.mark.parametrize(("shell", "linter"), LINTERS, ids=[" ".join(c) for _, c in LINTERS])
 def test_linters_accept_the_hook(shell, linter):
     program = require_program(linter[0])
-    result = subprocess.run(
-        [program, *linter[1:], str(hook_file(shell))], capture_output=True, text=True
-    )
-    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    # The hook and the parts it sources later (awscli-sso-ext.complete.EXT).
+    files = sorted((ROOT / "shell").glob(f"awscli-sso-ext*.{HOOK_EXTENSIONS[shell]}"))
+    assert hook_file(shell) in files
+    for path in files:
+        result = subprocess.run([program, *linter[1:], str(path)], capture_output=True, text=True)
+        assert (result.returncode, result.stdout, result.stderr) == (0, "", ""), path
 
 
 LOAD = {"bash": "source", "zsh": "source", "fish": "source", "powershell": "."}

@@ -1,0 +1,296 @@
+# awscli-sso-ext: profile completion for bash, loaded by awscli-sso-ext.bash at the first TAB.
+#
+# Parsing these functions costs about a millisecond, which every shell start would pay if
+# the hook defined them itself; the hook defines a loader instead (`source` is a builtin:
+# no process), and the first TAB sources this file. The design is described in the hook's
+# "Profile completion" section.
+
+# Refuse to run as a program: only the hook sources this file.
+if [[ ${BASH_SOURCE[0]-} == "${0-}" ]]; then
+    builtin printf '%s\n' "awscli-sso-ext: this file is loaded by awscli-sso-ext.bash; source that one." >&2
+    builtin exit 2
+fi
+
+# The lines of file $1 (`~/` expanded, as botocore does) into __awscli_sso_ext_lines, read
+# by `mapfile` in blocks; none when it can't be read.
+__awscli_sso_ext_read_lines() {
+    builtin local file="$1"
+    [[ $file != \~/* ]] || file=$HOME/${file:2}
+    __awscli_sso_ext_lines=()
+    [[ -f $file && -r $file ]] || builtin return 0
+    builtin mapfile -t __awscli_sso_ext_lines <"$file" 2>/dev/null || :
+}
+
+# The section headers in __awscli_sso_ext_lines into __awscli_sso_ext_headers: as for
+# configparser, a line that starts with `[`, up to the last `]` on it. (An indented header
+# is left out: configparser reads it as part of a value when it follows an option.) Every
+# other line is emptied by one expansion over the array, and word splitting on newlines
+# alone (globbing off) drops the empty ones.
+__awscli_sso_ext_headers_of_lines() {
+    builtin local - IFS=$'\n' line
+    builtin set -f
+    __awscli_sso_ext_lines=("${__awscli_sso_ext_lines[@]##[!\[]*}")
+    # shellcheck disable=SC2206 # splitting is the point; no globbing (set -f)
+    __awscli_sso_ext_lines=(${__awscli_sso_ext_lines[*]})
+    __awscli_sso_ext_headers=()
+    for line in "${__awscli_sso_ext_lines[@]}"; do
+        [[ $line == \[?*\]* ]] || builtin continue
+        line=${line#\[}
+        __awscli_sso_ext_headers+=("${line%\]*}")
+    done
+}
+
+# Python's shlex.split of $1 (posix mode, no comments) into __awscli_sso_ext_words; fails
+# where shlex raises (an unclosed quote, a backslash at the end).
+__awscli_sso_ext_shlex_split() {
+    builtin local text="$1" word='' quote='' c i have=''
+    __awscli_sso_ext_words=()
+    for ((i = 0; i < ${#text}; i++)); do
+        c=${text:i:1}
+        if [[ $quote == "'" ]]; then
+            if [[ $c == "'" ]]; then quote=''; else word+=$c; fi
+        elif [[ $quote == '"' ]]; then
+            if [[ $c == '"' ]]; then
+                quote=''
+            elif [[ $c == \\ && ${text:i+1:1} == [\"\\] ]]; then
+                i=$((i + 1)) word+=${text:i:1}
+            else
+                word+=$c
+            fi
+        else
+            case $c in
+                ' ' | $'\t' | $'\r' | $'\n')
+                    [[ -z $have ]] || __awscli_sso_ext_words+=("$word")
+                    word='' have=''
+                    ;;
+                \' | \") quote=$c have=1 ;;
+                \\)
+                    ((i + 1 < ${#text})) || builtin return 1
+                    i=$((i + 1)) word+=${text:i:1} have=1
+                    ;;
+                *) word+=$c have=1 ;;
+            esac
+        fi
+    done
+    [[ -z $quote ]] || builtin return 1
+    [[ -z $have ]] || __awscli_sso_ext_words+=("$word")
+}
+
+# The text of file $1 (`~/` expanded) appended to __awscli_sso_ext_key: `mapfile -d ''`
+# reads it whole, in blocks.
+__awscli_sso_ext_add_text() {
+    builtin local file="$1"
+    [[ $file != \~/* ]] || file=$HOME/${file:2}
+    __awscli_sso_ext_lines=()
+    [[ ! -f $file || ! -r $file ]] ||
+        builtin mapfile -t -d '' -n 1 __awscli_sso_ext_lines <"$file" 2>/dev/null || :
+    __awscli_sso_ext_key+=$'\001'${__awscli_sso_ext_lines[0]-}
+}
+
+# The profile names into __awscli_sso_ext_profiles (config first, then credentials, each
+# once); each followed by \002 and itself quoted by printf %q for a bare word into
+# __awscli_sso_ext_profiles_rq, and just quoted into __awscli_sso_ext_profiles_q. The text
+# of both files is the cache key, the one key of an associative array: a lookup hashes it
+# (C code), where comparing two 100 kB strings with `[[ ]]` or `test` costs milliseconds.
+# So the names are parsed again exactly when either file changed since the last TAB.
+__awscli_sso_ext_profile_names() {
+    builtin local - header name IFS=$'\n' quoted
+    builtin local -a words credentials
+    builtin local -A seen
+    builtin set -f
+    __awscli_sso_ext_key=''
+    __awscli_sso_ext_add_text "${AWS_CONFIG_FILE:-$HOME/.aws/config}"
+    __awscli_sso_ext_add_text "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}"
+    __awscli_sso_ext_lines=()
+    if [[ -n ${__awscli_sso_ext_profiles_ready-} &&
+        -n ${__awscli_sso_ext_profiles_key[$__awscli_sso_ext_key]-} ]]; then
+        __awscli_sso_ext_key=''
+        builtin return 0
+    fi
+    builtin unset -v __awscli_sso_ext_profiles_key
+    builtin declare -gA __awscli_sso_ext_profiles_key
+    __awscli_sso_ext_profiles_key[$__awscli_sso_ext_key]=1
+    __awscli_sso_ext_profiles_ready=1
+    __awscli_sso_ext_key=''
+    __awscli_sso_ext_read_lines "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}"
+    __awscli_sso_ext_headers_of_lines
+    credentials=("${__awscli_sso_ext_headers[@]}")
+    __awscli_sso_ext_read_lines "${AWS_CONFIG_FILE:-$HOME/.aws/config}"
+    __awscli_sso_ext_headers_of_lines
+    __awscli_sso_ext_profiles=() __awscli_sso_ext_profiles_q=() __awscli_sso_ext_profiles_rq=()
+    IFS=$' \t\r\n'
+    for header in "${__awscli_sso_ext_headers[@]}"; do
+        case $header in
+            default) name=default ;;
+            profile*)
+                if [[ $header == *[\'\"\\]* ]]; then
+                    __awscli_sso_ext_shlex_split "$header" || builtin continue
+                    words=("${__awscli_sso_ext_words[@]}")
+                else
+                    # shellcheck disable=SC2206 # split on blanks; no globbing (set -f)
+                    words=($header)
+                fi
+                ((${#words[@]} == 2)) || builtin continue
+                name=${words[1]}
+                ;;
+            *) builtin continue ;;
+        esac
+        [[ -z ${seen[x$name]-} ]] || builtin continue
+        seen[x$name]=1
+        __awscli_sso_ext_profiles+=("$name")
+    done
+    for name in "${credentials[@]}"; do
+        [[ $name != DEFAULT && -z ${seen[x$name]-} ]] || builtin continue
+        seen[x$name]=1
+        __awscli_sso_ext_profiles+=("$name")
+    done
+    # \001 and \002 mark matches below: a name holding one is left out.
+    for name in "${__awscli_sso_ext_profiles[@]}"; do
+        [[ $name != *[$'\001\002']* ]] || builtin continue
+        builtin printf -v quoted '%q' "$name"
+        __awscli_sso_ext_profiles_q+=("$quoted")
+        __awscli_sso_ext_profiles_rq+=("$name"$'\002'"$quoted")
+    done
+    __awscli_sso_ext_lines=() __awscli_sso_ext_headers=() __awscli_sso_ext_words=()
+}
+
+# COMPREPLY: the profile names that start with the word being completed ($1, as typed:
+# dequoted here, without eval), quoted for where it stands. No loop over the names: one
+# expansion marks the matches with \001, one empties the others, word splitting on newlines
+# drops those, and the quoted form is cut from behind the \002.
+__awscli_sso_ext_complete_profiles() {
+    builtin local - typed="$1" prefix='' quote='' c i IFS=$'\n' mark=$'\001'
+    builtin local -a found
+    builtin set -f
+    for ((i = 0; i < ${#typed}; i++)); do
+        c=${typed:i:1}
+        if [[ $quote == "'" ]]; then
+            if [[ $c == "'" ]]; then quote=''; else prefix+=$c; fi
+        elif [[ $c == \\ ]]; then
+            i=$((i + 1)) c=${typed:i:1}
+            [[ $quote == '"' && $c != [\$\`\"\\] ]] && prefix+=\\
+            prefix+=$c
+        elif [[ $c == [\'\"] && (-z $quote || $c == "$quote") ]]; then
+            if [[ -z $quote ]]; then quote=$c; else quote=''; fi
+        else
+            prefix+=$c
+        fi
+    done
+    __awscli_sso_ext_profile_names
+    if [[ -z $prefix$quote ]]; then
+        COMPREPLY=("${__awscli_sso_ext_profiles_q[@]}")
+        builtin return 0
+    elif [[ -z $prefix ]]; then
+        found=("${__awscli_sso_ext_profiles_rq[@]}")
+    else
+        found=("${__awscli_sso_ext_profiles_rq[@]/#"$prefix"/"$mark"}")
+        found=("${found[@]/#[!"$mark"]*/}")
+        # shellcheck disable=SC2206 # splitting is the point; no globbing (set -f)
+        found=(${found[*]})
+        found=("${found[@]/#"$mark"/"$prefix"}")
+    fi
+    case $quote in
+        '') COMPREPLY=("${found[@]#*$'\002'}") ;;
+        "'")
+            found=("${found[@]%%$'\002'*}")
+            COMPREPLY=("${found[@]//\'/\'\\\'\'}")
+            ;;
+        *)
+            found=("${found[@]%%$'\002'*}")
+            found=("${found[@]//\\/\\\\}")
+            found=("${found[@]//\$/\\\$}")
+            found=("${found[@]//\`/\\\`}")
+            COMPREPLY=("${found[@]//\"/\\\"}")
+            ;;
+    esac
+}
+
+# COMPREPLY: the words in "${@:2}" that start with $1 (our options, formats, commands).
+__awscli_sso_ext_complete_words() {
+    builtin local prefix="$1" word
+    builtin shift
+    for word in "$@"; do
+        [[ $word != "$prefix"* ]] || COMPREPLY+=("$word")
+    done
+}
+
+# COMPREPLY from the delegate: the completion function or command registered for `aws`
+# before ours (remembered at the first prompt), or else the CLI's own `aws_completer`: next
+# to the `aws` on PATH, in the libexec folder beside it (Debian's v2), or on PATH.
+__awscli_sso_ext_complete_delegate() {
+    builtin local completer="${__awscli_sso_ext_delegate_command-}" aws=''
+    builtin local -a lines
+    if [[ -n ${__awscli_sso_ext_delegate_function-} ]]; then
+        "$__awscli_sso_ext_delegate_function" "$@"
+        builtin return
+    fi
+    if [[ -z $completer ]]; then
+        # `hash` finds the path without a subshell; BASH_CMDS holds what it found.
+        ! builtin hash aws 2>/dev/null || aws=${BASH_CMDS[aws]-}
+        if [[ -n $aws && -x ${aws%/*}/aws_completer ]]; then
+            completer=${aws%/*}/aws_completer
+        elif [[ -n $aws && -x ${aws%/*/*}/libexec/aws_completer ]]; then
+            completer=${aws%/*/*}/libexec/aws_completer
+        elif builtin hash aws_completer 2>/dev/null; then
+            completer=${BASH_CMDS[aws_completer]}
+        else
+            builtin return 0
+        fi
+        builtin printf -v completer '%q' "$completer"
+    fi
+    # What `complete -C` does: the command (shell code) with the command name, the word and
+    # the word before as arguments, COMP_LINE and COMP_POINT in its environment.
+    builtin mapfile -t lines < <(COMP_LINE=$COMP_LINE COMP_POINT=$COMP_POINT \
+        COMP_TYPE=${COMP_TYPE-} COMP_KEY=${COMP_KEY-} builtin eval "$completer" '"$@"' 2>/dev/null)
+    COMPREPLY+=("${lines[@]}")
+}
+
+# The completion function for `aws` (complete -F): $2 is the word being completed, $3 the
+# one before; COMP_WORDS and COMP_CWORD say where.
+__awscli_sso_ext_complete() {
+    builtin local cword=${COMP_CWORD:-0} typed prev='' command='' positional=0 i word
+    typed=${COMP_WORDS[cword]-}
+    ((cword < 1)) || prev=${COMP_WORDS[cword - 1]}
+    if [[ $prev == = && $cword -ge 2 && ${COMP_WORDS[cword - 2]} == --profile ]]; then
+        prev=--profile
+    fi
+    # The command (first word that is no global option or value) and positional words after.
+    for ((i = 1; i < cword; i++)); do
+        word=${COMP_WORDS[i]}
+        case $word in
+            --region | --profile | --output | --endpoint-url | --query | --color | --ca-bundle | \
+                --cli-read-timeout | --cli-connect-timeout | --cli-binary-format | --format)
+                i=$((i + 1))
+                ;;
+            -*) ;;
+            *)
+                if [[ -z $command ]]; then
+                    command=$word
+                else
+                    positional=$((positional + 1))
+                fi
+                ;;
+        esac
+    done
+    COMPREPLY=()
+    if [[ $prev == --profile ]] ||
+        [[ $command == sso-switch && $positional == 0 && $typed != -* ]]; then
+        __awscli_sso_ext_complete_profiles "$typed"
+    elif [[ $command == sso-env && $prev == --format ]]; then
+        __awscli_sso_ext_complete_words "$typed" bash zsh fish powershell dotenv json process
+    elif [[ $command == sso-switch && $typed == -* ]]; then
+        __awscli_sso_ext_complete_words "$typed" --unset --verify --no-login --no-browser
+    elif [[ $command == sso-env && $typed == -* ]]; then
+        __awscli_sso_ext_complete_words "$typed" --profile --format --credentials --unset \
+            --no-login --no-browser
+    elif [[ -z $command && $typed != -* ]]; then
+        __awscli_sso_ext_complete_delegate "$@"
+        for word in sso-switch sso-env; do
+            [[ $word == "$typed"* && " ${COMPREPLY[*]} " != *" $word "* ]] ||
+                builtin continue
+            COMPREPLY+=("$word")
+        done
+    else
+        __awscli_sso_ext_complete_delegate "$@"
+    fi
+}

@@ -99,234 +99,28 @@ end
 # Names are data: control characters are stripped, and fish prints a prompt's text as it is
 # (it never expands it again) and measures the width of the colour codes right.
 
-# Epoch seconds of an ISO 8601 time (the CLI's `2024-01-31T12:00:00Z`, with fractional
-# seconds, `+00:00`-style offsets or `UTC` tolerated), or failure.
-function __awscli_sso_ext_epoch_of --description 'Epoch seconds of an ISO 8601 time'
-    set -l t (builtin string match -r -- '^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.\d+)? *(Z|z|UTC|[+-]\d\d:?\d\d|)$' $argv[1])
-    or return 1
-    set -l off 0
-    if builtin string match -rq -- '^[+-]' $t[8]
-        set -l z (builtin string replace -- : '' $t[8])
-        set off (builtin math -s0 (builtin string sub -s 1 -l 1 -- $z)1 \* \( (builtin string sub -s 2 -l 2 -- $z) \* 60 + (builtin string sub -s 4 -l 2 -- $z) \) \* 60)
-    end
-    # Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-    set -l y (builtin math -s0 $t[2])
-    set -l m (builtin math -s0 $t[3])
-    set -l d (builtin math -s0 $t[4])
-    if test $m -le 2
-        set y (builtin math $y - 1)
-        set m (builtin math $m + 9)
-    else
-        set m (builtin math $m - 3)
-    end
-    set -l yoe (builtin math $y % 400)
-    builtin math -s0 "((floor($y / 400) * 146097 + $yoe * 365 + floor($yoe / 4) - floor($yoe / 100) + floor((153 * $m + 2) / 5) + $d - 1 - 719468) * 86400 + $t[5] * 3600 + $t[6] * 60 + $t[7]) - $off"
+# The folder of this file, for the loaders below (a local variable: gone after sourcing).
+set -l __awscli_sso_ext_here (builtin status filename)
+builtin string match -q -- '/*' $__awscli_sso_ext_here; or set __awscli_sso_ext_here $PWD/$__awscli_sso_ext_here
+set __awscli_sso_ext_here (builtin string replace -r -- '/[^/]*$' '' $__awscli_sso_ext_here)
+builtin eval "function __awscli_sso_ext_prompt_load --description 'Load the awscli-sso-ext prompt code'
+    builtin source "(builtin string escape -- $__awscli_sso_ext_here/awscli-sso-ext.prompt.fish)"
+end"
+
+# The rendering functions live in awscli-sso-ext.prompt.fish beside this file, sourced the
+# first time a segment is rendered (a shell that never has a profile never loads them):
+# parsing them here would slow every fish start. Until then these stand-ins load the file,
+# which replaces them, and call the real function.
+function __awscli_sso_ext_json_field
+    __awscli_sso_ext_prompt_load; and __awscli_sso_ext_json_field $argv
 end
 
-# The string value of field $argv[1] of the token text $argv[2], or failure.
-function __awscli_sso_ext_json_field --description 'A string field of a JSON text'
-    builtin string match -r --groups-only -- '"'$argv[1]'"\s*:\s*"([^"]*)"' $argv[2]
+function __awscli_sso_ext_prompt_render
+    __awscli_sso_ext_prompt_load; and __awscli_sso_ext_prompt_render $argv
 end
 
-# The active login's expiry into __awscli_sso_ext_expiry (epoch seconds; empty when the
-# token file is gone, e.g. after `aws sso logout`) and until when it renews itself into
-# __awscli_sso_ext_renews_until (0: never). Parsed times are remembered while the fields
-# they come from are unchanged; a torn read (no closing brace yet) keeps the last good
-# values of the file. The token text is dropped straight away.
-function __awscli_sso_ext_token_times --description 'Expiry of the active SSO login'
-    set -l file "$AWS_SSO_EXT_TOKEN_FILE"
-    set -l expires ''
-    set -l registration ''
-    set -l refresh ''
-    if test -z "$file"
-        set expires "$AWS_SSO_EXT_EXPIRATION"
-    else if not test -e "$file"
-        set -g __awscli_sso_ext_expiry ''
-        set -g __awscli_sso_ext_renews_until 0
-        return 0
-    else
-        set -l data ''
-        if test -r "$file" -a ! -d "$file"
-            builtin read -z data <$file
-        end
-        if builtin string match -rq -- '\}\s*$' "$data"; and set expires (__awscli_sso_ext_json_field expiresAt "$data")
-            if builtin string match -q -- '?*' "$AWS_SSO_EXT_SESSION"; and not builtin string match -q -- '*://*' "$AWS_SSO_EXT_SESSION"
-                and builtin string match -rq -- '"refreshToken"\s*:\s*"[^"]' "$data"
-                and builtin string match -rq -- '"clientId"\s*:\s*"[^"]' "$data"
-                and builtin string match -rq -- '"clientSecret"\s*:\s*"[^"]' "$data"
-                and set registration (__awscli_sso_ext_json_field registrationExpiresAt "$data")
-                set refresh 1
-            end
-        else if builtin string match -q -- "$file|*" "$__awscli_sso_ext_token_key"
-            return 0 # torn or unreadable: the last good values of this file
-        else
-            set expires "$AWS_SSO_EXT_EXPIRATION"
-        end
-    end
-    set -l key "$file|$expires|$refresh|$registration"
-    test "$key" != "$__awscli_sso_ext_token_key"; or return 0
-    set -g __awscli_sso_ext_expiry ''
-    set -g __awscli_sso_ext_renews_until 0
-    if set -l epoch (__awscli_sso_ext_epoch_of "$expires")
-        set __awscli_sso_ext_expiry $epoch
-        if test -n "$refresh"; and set epoch (__awscli_sso_ext_epoch_of "$registration")
-            set __awscli_sso_ext_renews_until $epoch
-        end
-    end
-    set -g __awscli_sso_ext_token_key $key
-end
-
-# One SGR colour (`1;33`) as terminal bytes; nothing unless digits and semicolons (so no
-# variable can smuggle other escapes in), or when NO_COLOR is set.
-function __awscli_sso_ext_colour --description 'Terminal bytes of one SGR colour'
-    if test -n "$argv[1]" -a -z "$NO_COLOR"; and builtin string match -rq -- '^[0-9;]+$' "$argv[1]"
-        builtin printf '\e[%sm' $argv[1]
-    end
-end
-
-# The text without control characters (C0, DEL and C1).
-function __awscli_sso_ext_clean --description 'Text without control characters'
-    builtin string replace -ra -- '[\x00-\x1f\x7f-\x9f]' '' "$argv[1]"
-end
-
-# Sets AWS_SSO_PROMPT, AWS_SSO_PROMPT_TEXT and AWS_SSO_PROMPT_STATE from the environment,
-# and __awscli_sso_ext_next: when the text is due to change. $argv[1]: the clock, if read.
-function __awscli_sso_ext_prompt_render --description 'Render the AWS SSO prompt segment'
-    set -l now $argv[1]
-    set -g __awscli_sso_ext_next ''
-    set -l profile "$AWS_PROFILE"
-    set -l state plain
-    set -l left ''
-    if test -z "$profile"
-        set -g AWS_SSO_PROMPT ''
-        set -g AWS_SSO_PROMPT_TEXT ''
-        set -g AWS_SSO_PROMPT_STATE ''
-        return 0
-    end
-    # Only a segment with a time needs the clock (a process): no `date` otherwise.
-    if test -n "$AWS_SSO_EXT_TOKEN_FILE$AWS_SSO_EXT_EXPIRATION"
-        set -q now[1]; or set now (command date +%s)
-        set __awscli_sso_ext_next (builtin math $now + 60)
-        __awscli_sso_ext_token_times
-        set -l warn 15
-        set -q AWS_SSO_PROMPT_WARN_MINUTES; and set warn "$AWS_SSO_PROMPT_WARN_MINUTES"
-        builtin string match -rq -- '^[0-9]+$' "$warn"; or set warn 15
-        set warn (builtin math -s0 $warn \* 60)
-        set -l expiry $__awscli_sso_ext_expiry
-        test -n "$expiry"; or set expiry 0
-        set -l seconds (builtin math $expiry - $now)
-        if test $__awscli_sso_ext_renews_until -gt $now
-            set state renews
-            set left renews
-            set -q AWS_SSO_PROMPT_RENEWS_TEXT; and set left "$AWS_SSO_PROMPT_RENEWS_TEXT"
-        else if test -z "$__awscli_sso_ext_expiry" -o $seconds -le 0
-            set state expired
-            set left expired
-            set -q AWS_SSO_PROMPT_EXPIRED_TEXT; and set left "$AWS_SSO_PROMPT_EXPIRED_TEXT"
-        else if test $seconds -lt $warn
-            set state warn
-        else
-            set state ok
-        end
-        # The text changes when a whole minute is used up, at the warning, at expiry, or
-        # when the session stops renewing: render again then.
-        if test $seconds -gt 0 -a $state != expired
-            if test $seconds -ge 86400
-                set left (builtin math -s0 $seconds / 86400)d(builtin math -s0 $seconds % 86400 / 3600)h
-            else if test $seconds -ge 3600
-                set left (builtin math -s0 $seconds / 3600)h(builtin math -s0 $seconds % 3600 / 60)m
-            else if test $seconds -ge 60
-                set left (builtin math -s0 $seconds / 60)m
-            else
-                set left '<1m'
-            end
-            set __awscli_sso_ext_next (builtin math $now + $seconds % 60 + 1)
-            if test $seconds -gt $warn; and test (builtin math $now + $seconds - $warn) -lt $__awscli_sso_ext_next
-                set __awscli_sso_ext_next (builtin math $now + $seconds - $warn)
-            end
-            if test $state = renews
-                if set -q AWS_SSO_PROMPT_RENEWS_MARK
-                    set left "$left$AWS_SSO_PROMPT_RENEWS_MARK"
-                else
-                    set left "$left+"
-                end
-            end
-        end
-        if test $__awscli_sso_ext_renews_until -gt $now -a $__awscli_sso_ext_renews_until -lt $__awscli_sso_ext_next
-            set __awscli_sso_ext_next $__awscli_sso_ext_renews_until
-        end
-    end
-    set -l base (__awscli_sso_ext_colour "$AWS_SSO_PROMPT_COLOR")
-    set -l reset ''
-    test -z "$base"; or set reset (builtin printf '\e[0m')
-    set -l colours ok 32 warn 33 expired '1;31' renews 36
-    set -l sgr ''
-    if set -l i (builtin contains -i -- $state $colours)
-        set -l name AWS_SSO_PROMPT_COLOR_(builtin string upper -- $state)
-        set -l colour $colours[(builtin math $i + 1)]
-        set -q $name; and set colour "$$name"
-        set sgr (__awscli_sso_ext_colour "$colour")
-    end
-    # The format: {name} fields between literal text. The text before a field shows only
-    # when the field is not empty, so `{role}@{account}` vanishes for a profile without SSO;
-    # the text before the first field and after the last always shows.
-    set -l format '{profile} {role}@{account} {region} {left}'
-    set -q AWS_SSO_PROMPT_FORMAT; and set format "$AWS_SSO_PROMPT_FORMAT"
-    set -l text ''
-    set -l prompt ''
-    set -l first 1
-    set -l rest "$format"
-    while true
-        set -l parts (builtin string split -m1 -- '{' "$rest")
-        if not set -q parts[2]
-            set rest (__awscli_sso_ext_clean "$rest")
-            set text "$text$rest"
-            set prompt "$prompt$rest"
-            break
-        end
-        set -l literal $parts[1]
-        set -l field (builtin string split -m1 -- '}' "$parts[2]")
-        if not set -q field[2]
-            set rest (__awscli_sso_ext_clean "$literal{$parts[2]")
-            set text "$text$rest"
-            set prompt "$prompt$rest"
-            break
-        end
-        set rest $field[2]
-        set -l value ''
-        switch $field[1]
-            case profile
-                set value "$profile"
-            case role
-                set value "$AWS_SSO_EXT_ROLE"
-            case account
-                set value "$AWS_SSO_EXT_ACCOUNT"
-            case region
-                set value "$AWS_REGION"
-                test -n "$value"; or set value "$AWS_DEFAULT_REGION"
-            case left
-                set value "$left"
-            case '*'
-                set value "{$field[1]}"
-        end
-        set value (__awscli_sso_ext_clean "$value")
-        if test -n "$value" -o -n "$first"
-            set literal (__awscli_sso_ext_clean "$literal")
-            set text "$text$literal"
-            set prompt "$prompt$literal"
-        end
-        set first ''
-        test -n "$value"; or continue
-        set text "$text$value"
-        if test $field[1] = left -a -n "$sgr"
-            set prompt "$prompt$sgr$value"(builtin printf '\e[0m')"$base"
-        else
-            set prompt "$prompt$value"
-        end
-    end
-    set -g AWS_SSO_PROMPT_TEXT "$text"
-    set -g AWS_SSO_PROMPT "$base$prompt$reset"
-    set -g AWS_SSO_PROMPT_STATE $state
+function __awscli_sso_ext_prompt_place
+    __awscli_sso_ext_prompt_load; and __awscli_sso_ext_prompt_place $argv
 end
 
 # Returns its argument: how $status is put back.
@@ -363,7 +157,13 @@ function __awscli_sso_ext_prompt_update --on-event fish_prompt --description 'Re
     if test -n "$now" -a -n "$__awscli_sso_ext_next"; and test $now -ge $__awscli_sso_ext_next
         set due 1
     end
-    if test "$key" != "$__awscli_sso_ext_rendered" -o -n "$due"; or builtin string match -q -- '\?|*' "$key"
+    if test -z "$AWS_PROFILE"
+        # No profile, no segment: nothing to render (or to load).
+        set -g AWS_SSO_PROMPT ''
+        set -g AWS_SSO_PROMPT_TEXT ''
+        set -g AWS_SSO_PROMPT_STATE ''
+        set -g __awscli_sso_ext_rendered $key
+    else if test "$key" != "$__awscli_sso_ext_rendered" -o -n "$due"; or builtin string match -q -- '\?|*' "$key"
         __awscli_sso_ext_prompt_render $now
         set -g __awscli_sso_ext_rendered $key
     end
@@ -371,33 +171,6 @@ function __awscli_sso_ext_prompt_update --on-event fish_prompt --description 'Re
         __awscli_sso_ext_prompt_place
     end
     return $__awscli_sso_ext_status
-end
-
-# AWS_SSO_PROMPT_AUTO=1: the segment goes in front of the user's own fish_right_prompt,
-# which is kept (copied to __awscli_sso_ext_user_right_prompt), once, at the first prompt,
-# so a right prompt that config.fish defines after sourcing this file is kept too.
-function __awscli_sso_ext_prompt_place --description 'Put the AWS SSO segment in fish_right_prompt'
-    set -g __awscli_sso_ext_placed 1
-    functions -e __awscli_sso_ext_user_right_prompt
-    if functions -q fish_right_prompt
-        functions --copy fish_right_prompt __awscli_sso_ext_user_right_prompt
-        functions -e fish_right_prompt
-    end
-    functions --copy __awscli_sso_ext_right_prompt fish_right_prompt
-end
-
-# What fish_right_prompt becomes with AWS_SSO_PROMPT_AUTO=1: the segment, then the user's
-# right prompt (with $status as the command left it).
-function __awscli_sso_ext_right_prompt --description 'The AWS SSO segment, then the right prompt'
-    set -l __awscli_sso_ext_status $status
-    if test -n "$AWS_SSO_PROMPT"
-        builtin printf '%s' "$AWS_SSO_PROMPT"
-        functions -q __awscli_sso_ext_user_right_prompt; and builtin printf ' '
-    end
-    if functions -q __awscli_sso_ext_user_right_prompt
-        __awscli_sso_ext_return $__awscli_sso_ext_status
-        __awscli_sso_ext_user_right_prompt
-    end
 end
 
 # Prints the segment as AWS_SSO_PROMPT holds it; `--text` prints it plain.
@@ -431,10 +204,7 @@ end
 # The completion functions live in awscli-sso-ext.complete.fish beside this file: parsing
 # them here would slow every fish start. The functions the entries below call are stand-ins
 # until the first TAB sources that file, which replaces them (the loader's body holds the
-# file's absolute path; the local variable ends with this file).
-set -l __awscli_sso_ext_here (builtin status filename)
-builtin string match -q -- '/*' $__awscli_sso_ext_here; or set __awscli_sso_ext_here $PWD/$__awscli_sso_ext_here
-set __awscli_sso_ext_here (builtin string replace -r -- '/[^/]*$' '' $__awscli_sso_ext_here)
+# file's absolute path, from the folder found in the prompt section).
 builtin eval "function __awscli_sso_ext_complete_load --description 'Load the awscli-sso-ext completion'
     builtin source "(builtin string escape -- $__awscli_sso_ext_here/awscli-sso-ext.complete.fish)"
 end"

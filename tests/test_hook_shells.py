@@ -438,18 +438,14 @@ PROMPT_FUNCTIONS = {
         "__awscli_sso_ext_prompt_update",
         "__awscli_sso_ext_token_times",
     },
-    "fish": {
+    "fish": {  # stand-ins until awscli-sso-ext.prompt.fish is sourced at the first render
         "aws_sso_prompt",
-        "__awscli_sso_ext_clean",
-        "__awscli_sso_ext_colour",
-        "__awscli_sso_ext_epoch_of",
         "__awscli_sso_ext_json_field",
+        "__awscli_sso_ext_prompt_load",
         "__awscli_sso_ext_prompt_place",
         "__awscli_sso_ext_prompt_render",
         "__awscli_sso_ext_prompt_update",
         "__awscli_sso_ext_return",
-        "__awscli_sso_ext_right_prompt",
-        "__awscli_sso_ext_token_times",
     },
 }
 VOLATILE = {"_", "BASH_ARGC", "BASH_ARGV", "BASH_LINENO", "BASH_SOURCE", "funcfiletrace"}

@@ -7,7 +7,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import hook_environment, hook_file, require_program, strict_command
+from conftest import (
+    clean_environment,
+    hook_environment,
+    hook_file,
+    require_program,
+    strict_command,
+)
 from hostile import HOSTILE_NAME
 from test_prompt_bash import at, sso_env, token_file
 
@@ -195,3 +201,25 @@ def test_automatic_placement_keeps_the_users_right_prompt(home):
     child.sendline("exit")
     child.expect(pytest.importorskip("pexpect").EOF)
     assert not list(home.rglob("pwned*"))
+
+
+def test_the_rendering_code_loads_only_once_a_profile_needs_it(home):
+    fish = require_program("fish")
+    script = "; ".join(
+        [
+            f"source {fish_quote(str(hook_file('fish')))}",
+            "__awscli_sso_ext_prompt_update",
+            "functions -q __awscli_sso_ext_token_times; and echo loaded; or echo not-loaded",
+            "set -gx AWS_PROFILE dev",
+            "__awscli_sso_ext_prompt_update",
+            "functions -q __awscli_sso_ext_token_times; and echo loaded; or echo not-loaded",
+            'echo "[$AWS_SSO_PROMPT_TEXT]"',
+        ]
+    )
+    result = subprocess.run(
+        [fish, "--no-config", "-c", script],
+        env=clean_environment(home, AWS_REGION="eu-west-1"),
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.splitlines() == ["not-loaded", "loaded", "[dev eu-west-1]"], result.stderr

@@ -159,3 +159,21 @@ def test_doctor_sees_completion_only_where_a_hook_registers_one():
     assert _registers_completion(
         "Register-ArgumentCompleter -Native -CommandName aws -ScriptBlock {\n"
     )
+
+
+def test_doctor_names_an_unparsable_config_and_the_fix(home, monkeypatch):
+    import io
+
+    from awscli_sso_ext import doctor
+
+    config = home / ".aws" / "config"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[plugins]\nsso_ext = awscli_sso_ext\nthis line is no setting\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("PATH", "/nonexistent")  # no `aws` to run: the config check is the point
+    out = io.StringIO()
+    assert doctor.run("bash", out) == 1
+    report = out.getvalue()
+    assert f"config {config} does not parse" in report and "this line is no setting" in report
+    assert "fix that line by hand" in report

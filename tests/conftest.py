@@ -319,3 +319,24 @@ def built_wheel(tmp_path_factory) -> Path:
         capture_output=True,
     )
     return next(folder.glob("*.whl"))
+
+
+def traced_processes(command: list, tmp_path: Path, env: dict | None = None, timeout: float = 60):
+    """(the finished run of `command`, the processes it started) under strace: execve,
+    fork, vfork and clone, a clone with CLONE_THREAD being a thread (fish has some)."""
+    strace = require_program("strace")
+    trace = tmp_path / "strace.out"
+    calls = "trace=execve,clone,clone3,fork,vfork"
+    result = subprocess.run(
+        [strace, "-f", "-qq", "-e", calls, "-o", str(trace), *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    processes = []
+    for line in trace.read_text().splitlines():
+        call = line.split(None, 1)[1] if " " in line else ""
+        if call.startswith(("execve", "clone", "fork", "vfork")) and "CLONE_THREAD" not in call:
+            processes.append(call.split("(")[0])
+    return result, processes

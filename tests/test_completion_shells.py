@@ -17,6 +17,7 @@ from conftest import (
     require,
     require_program,
     strict_command,
+    traced_processes,
 )
 from hostile import HOSTILE_NAME, profile_header
 
@@ -234,32 +235,10 @@ def test_bash_sees_an_edit_between_two_tabs(home, aws_files, fake_cli):
 
 
 def spawned(command: list, tmp_path: Path, env: dict) -> list:
-    """The processes `command` starts (execve, fork, vfork, clone without CLONE_THREAD)."""
-    trace = tmp_path / "strace.out"
-    strace = require_program("strace")
-    result = subprocess.run(
-        [
-            strace,
-            "-f",
-            "-qq",
-            "-e",
-            "trace=execve,clone,clone3,fork,vfork",
-            "-o",
-            str(trace),
-            *command,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
+    """The processes `command` starts, which must succeed."""
+    result, processes = traced_processes(command, tmp_path, env)
     assert result.returncode == 0, result.stderr
-    calls = [line.split(None, 1)[1] for line in trace.read_text().splitlines() if " " in line]
-    return [
-        call.split("(")[0]
-        for call in calls
-        if call.startswith(("execve", "clone", "fork", "vfork")) and "CLONE_THREAD" not in call
-    ]
+    return processes
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])

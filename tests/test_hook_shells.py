@@ -17,6 +17,7 @@ from conftest import (
     require,
     require_program,
     strict_command,
+    traced_processes,
 )
 from hostile import HOSTILE_NAME, profile_header
 
@@ -503,21 +504,9 @@ def test_running_the_file_says_how_to_source_it(shell, home):
 
 
 def spawned(command: list, tmp_path: Path) -> list:
-    """The processes `command` starts (execve, fork, vfork, clone without CLONE_THREAD)."""
-    trace = tmp_path / "strace.out"
-    strace = require_program("strace")
-    calls = "trace=execve,clone,clone3,fork,vfork"
-    subprocess.run(
-        [strace, "-f", "-qq", "-e", calls, "-o", str(trace), *command],
-        check=True,
-        capture_output=True,
-        timeout=30,
-    )
-    processes = []
-    for line in trace.read_text().splitlines():
-        call = line.split(None, 1)[1] if " " in line else ""
-        if call.startswith(("execve", "clone", "fork", "vfork")) and "CLONE_THREAD" not in call:
-            processes.append(call.split("(")[0])  # a thread (fish has some) is no process
+    """The processes `command` starts, which must succeed."""
+    result, processes = traced_processes(command, tmp_path, timeout=30)
+    assert result.returncode == 0, result.stderr
     return processes
 
 

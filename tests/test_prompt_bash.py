@@ -15,6 +15,7 @@ from conftest import (
     hook_file,
     require_program,
     strict_command,
+    traced_processes,
     write_token,
 )
 from hostile import HOSTILE_NAME
@@ -216,41 +217,20 @@ def test_hostile_names_are_shown_literally_without_control_characters(home):
 
 
 def test_a_prompt_render_starts_no_process(home, tmp_path):
-    strace = require_program("strace")
     token = token_file(home, expiresAt=at(hours=1))
     renders = " ".join(
         ["__awscli_sso_ext_prompt_update;"] * 10 + ["aws_sso_prompt >/dev/null;"] * 10
     )
     source = f"source {posix_quote(str(hook_file('bash')))}"
-    trace = tmp_path / "trace"
     script = f"{source}\nfalse; {renders} echo status=$?"
-    result = subprocess.run(
-        [
-            strace,
-            "-f",
-            "-qq",
-            "-e",
-            "trace=execve,clone,clone3,fork,vfork",
-            "-o",
-            str(trace),
-            *strict_command("bash")[:-1],
-            "+e",
-            "-c",
-            script,
-        ],
-        env=hook_environment(home, **sso_env(token)),
-        capture_output=True,
-        text=True,
+    result, processes = traced_processes(
+        [*strict_command("bash")[:-1], "+e", "-c", script],
+        tmp_path,
+        hook_environment(home, **sso_env(token)),
         timeout=30,
     )
     assert result.stdout == "status=1\n", result.stderr  # $? of `false`, kept
-    calls = [line.split(None, 1)[1] for line in trace.read_text().splitlines()]
-    processes = [
-        c
-        for c in calls
-        if c.startswith(("execve", "clone", "fork", "vfork")) and "CLONE_THREAD" not in c
-    ]
-    assert len(processes) == 1 and processes[0].startswith("execve")  # bash itself
+    assert processes == ["execve"]  # bash itself
 
 
 # --- Interactive bash in a pseudo-terminal ------------------------------------------------

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import hook_environment, hook_file, require_program, strict_command
+from conftest import hook_environment, hook_file, require_program, strict_command, traced_processes
 from hostile import HOSTILE_NAME
 from test_prompt_bash import at, sso_env, token_file
 
@@ -138,33 +138,16 @@ def test_hostile_names_are_escaped_and_stripped(home):
 
 
 def test_a_prompt_render_starts_no_process(home, tmp_path):
-    strace = require_program("strace")
     token = token_file(home, expiresAt=at(hours=1))
     renders = " ".join(["__awscli_sso_ext_prompt_update;"] * 5 + ["aws_sso_prompt >/dev/null;"] * 5)
-    trace = tmp_path / "trace"
-    result = subprocess.run(
-        [
-            strace,
-            "-f",
-            "-qq",
-            "-e",
-            "trace=execve,clone,clone3,fork,vfork",
-            "-o",
-            str(trace),
-            *strict_command("zsh")[:-1],
-            "+e",
-            "-c",
-            f"{SOURCE}\nfalse; {renders} echo status=$?",
-        ],
-        env=hook_environment(home, **sso_env(token)),
-        capture_output=True,
-        text=True,
+    result, processes = traced_processes(
+        [*strict_command("zsh")[:-1], "+e", "-c", f"{SOURCE}\nfalse; {renders} echo status=$?"],
+        tmp_path,
+        hook_environment(home, **sso_env(token)),
         timeout=30,
     )
     assert result.stdout == "status=1\n", result.stderr
-    calls = [line.split(None, 1)[1] for line in trace.read_text().splitlines()]
-    processes = [c for c in calls if c.startswith(("execve", "clone", "fork", "vfork"))]
-    assert len(processes) == 1 and processes[0].startswith("execve")  # zsh itself
+    assert processes == ["execve"]  # zsh itself
 
 
 def test_powerlevel10k_segment(home):

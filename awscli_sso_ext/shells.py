@@ -114,20 +114,56 @@ class PowerShellFormat(OutputFormat):
         return f"Remove-Item -LiteralPath Env:{name} -ErrorAction SilentlyContinue"
 
 
+# python-dotenv replaces `${NAME}` and `${NAME:-default}` in every value, quoted or not, unless
+# interpolation is turned off, and has no escape for it.
+_PYTHON_DOTENV_VARIABLE = re.compile(r"\$\{[^}:]*(?::-[^}]*)?\}")
+# Inside single quotes docker compose keeps every backslash except the one of `\'`, and
+# python-dotenv decodes `\\` and `\'`: they agree on a backslash unless it comes before another
+# backslash, a quote or the closing quote. python-dotenv also reads a file's \r as a line break.
+_NOT_SINGLE_QUOTABLE = re.compile(r"\\[\\']|\\\Z|\r")
+# Inside double quotes docker compose replaces `$$`, `$NAME` and `${...}`; python-dotenv keeps them.
+_COMPOSE_TEMPLATE = re.compile(r"\$[$_{A-Za-z]")
+_DOUBLE_QUOTED_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+
+
 class DotenvFormat(OutputFormat):
     NAME = "dotenv"
     DOCUMENTATION = (
-        "a .env file (python-dotenv, docker compose): `NAME='value'` for the variables "
-        "that are set; a .env file can't unset anything."
+        "a .env file for docker compose (v2) and python-dotenv (interpolation on or off), "
+        "which both read each value back exactly: `NAME='value'` (`\\'` for a quote), or "
+        '`NAME="value"` (`\\\\`, `\\"`, `\\n`, `\\r`) for a value that holds a backslash pair, a '
+        "backslash at the end or a carriage return. A value they would read differently "
+        "(one holding `${...}`, which python-dotenv replaces, or such a value with a `$` "
+        "docker compose replaces in double quotes) is refused: exit status 2 and a message "
+        "naming the variable. Only the variables that are set: a .env file can't unset anything."
     )
     CAN_UNSET = False
 
     def set_line(self, name, value):
-        # python-dotenv reads `\\` and `\'` as escapes inside single quotes, like fish.
-        return f"{name}={fish_quote(value)}"
+        replaced = _PYTHON_DOTENV_VARIABLE.search(value)
+        if replaced:
+            raise UnrepresentableValueError(
+                f"The value for {name} can't go in a .env file: python-dotenv replaces "
+                f"{replaced.group(0)} in it with that variable's value, however it is quoted."
+            )
+        if not _NOT_SINGLE_QUOTABLE.search(value):
+            return f"{name}='" + value.replace("'", "\\'") + "'"
+        template = _COMPOSE_TEMPLATE.search(value)
+        if template:
+            raise UnrepresentableValueError(
+                f"The value for {name} can't go in a .env file that docker compose and "
+                "python-dotenv read alike: it needs double quotes (it holds a backslash before "
+                "a backslash or a quote, a backslash at the end, or a carriage return), and "
+                f"there docker compose replaces {template.group(0)!r}."
+            )
+        return f'{name}="' + re.sub(r'[\\"\n\r]', _double_quoted_escape, value) + '"'
 
     def unset_line(self, name):
         return None
+
+
+def _double_quoted_escape(match) -> str:
+    return _DOUBLE_QUOTED_ESCAPES[match.group(0)]
 
 
 class JsonFormat(OutputFormat):

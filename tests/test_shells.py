@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import subprocess
 
 import pytest
 from conftest import clean_environment, require_program
-from dotenv import dotenv_values
 from hostile import HOSTILE_NAME
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -115,15 +113,6 @@ def test_quoting_table_round_trips_in_real_shell(shell, tmp_path):
 @given(values=st.lists(text_values, min_size=50, max_size=120))
 def test_arbitrary_text_round_trips_byte_for_byte(shell, values, tmp_path):
     assert round_trip(shell, values, tmp_path) == values
-
-
-@settings(max_examples=200)
-@given(values=st.dictionaries(st.from_regex(r"[A-Z_][A-Z0-9_]{0,8}", fullmatch=True), text_values))
-def test_dotenv_round_trips_through_python_dotenv(values):
-    text = FORMATS["dotenv"].render(values)
-    # Read literally, as docker compose reads single quotes. (python-dotenv's own `${...}`
-    # interpolation, on by default, has no escape at all: turn it off for such values.)
-    assert dotenv_values(stream=io.StringIO(text), interpolate=False) == values
 
 
 def powershell_single_quoted_value(word: str) -> str:

@@ -155,6 +155,9 @@ __awscli_sso_ext_json_field() {
 # unchanged, and a torn read (no closing brace yet) keeps the last good values of the file.
 __awscli_sso_ext_token_times() {
     builtin local file="${AWS_SSO_EXT_TOKEN_FILE-}" expires='' registration='' refresh='' key
+    # Local, so no text of the file (tokens, the client secret) outlives this call.
+    builtin local -a __awscli_sso_ext_parts
+    builtin local __awscli_sso_ext_value
     if [[ -z $file ]]; then
         expires=${AWS_SSO_EXT_EXPIRATION-}
     elif [[ ! -e $file ]]; then
@@ -174,12 +177,10 @@ __awscli_sso_ext_token_times() {
                 registration=$__awscli_sso_ext_value refresh=1
             fi
         elif [[ ${__awscli_sso_ext_token_key-} == "$file|"* ]]; then
-            __awscli_sso_ext_parts=()
             builtin return 0 # torn or unreadable: the last good values of this file
         else
             expires=${AWS_SSO_EXT_EXPIRATION-}
         fi
-        __awscli_sso_ext_parts=()
     fi
     key="$file|$expires|$refresh|$registration"
     [[ $key != "${__awscli_sso_ext_token_key-}" ]] || builtin return 0
@@ -313,10 +314,11 @@ __awscli_sso_ext_prompt_render() {
 # compare that and the AWS variables with the last render's. The full render runs when
 # one of them changed or when the text is due to change (the minute, the warning, the
 # expiry), and at least once a minute, which is when changed AWS_SSO_PROMPT_* options show
-# (`aws_sso_prompt` renders at once). The token text read is dropped straight away: no
-# secret stays in a shell variable.
+# (`aws_sso_prompt` renders at once). The token text read is held in local variables only:
+# no secret outlives the call.
 __awscli_sso_ext_prompt_update() {
     builtin local __awscli_sso_ext_status=$? __awscli_sso_ext_key=- __awscli_sso_ext_i
+    builtin local -a __awscli_sso_ext_parts
     if [[ -n ${AWS_SSO_EXT_TOKEN_FILE-} && -r $AWS_SSO_EXT_TOKEN_FILE && ! -d $AWS_SSO_EXT_TOKEN_FILE ]]; then
         __awscli_sso_ext_i=${__awscli_sso_ext_at_expiresAt:-13}
         builtin mapfile -t -d '"' -n $((__awscli_sso_ext_i + 4)) __awscli_sso_ext_parts \
@@ -328,7 +330,6 @@ __awscli_sso_ext_prompt_update() {
         else
             __awscli_sso_ext_key='?'
         fi
-        __awscli_sso_ext_parts=()
     fi
     __awscli_sso_ext_key+="|${AWS_SSO_EXT_TOKEN_FILE-}|${AWS_PROFILE-}|${AWS_SSO_EXT_ROLE-}|${AWS_SSO_EXT_ACCOUNT-}|${AWS_REGION-}|${AWS_DEFAULT_REGION-}|${AWS_SSO_EXT_SESSION-}|${AWS_SSO_EXT_EXPIRATION-}"
     if [[ $__awscli_sso_ext_key != "${__awscli_sso_ext_rendered-}" || $__awscli_sso_ext_key == '?'* ]] ||
@@ -341,22 +342,61 @@ __awscli_sso_ext_prompt_update() {
 }
 
 # AWS_SSO_PROMPT_AUTO=1: the segment goes in front of the user's own PS1, which is kept.
-# With `promptvars` (the default) PS1 gets a reference, `${AWS_SSO_PROMPT:+...}`, expanded
-# once per prompt. Without it PS1 can only hold the text itself, escaped for PS1 (each `\`
-# doubled); what was put there last time is taken off first.
+# With `promptvars` (the default) PS1 gets a reference, `${AWS_SSO_PROMPT:+...}`, which
+# bash expands once per prompt: no text of the segment is ever in PS1. Without it PS1 can
+# only hold the text itself, and it must stay inert if promptvars is turned on before it
+# is drawn or later (a theme's hook after ours, by hand): every piece of text goes inside
+# `\D{...}`, whose strftime result bash quotes whenever it expands PS1 (bash 3.2 and
+# later), so `$(...)`, backticks, `\` and `!` show as they are with promptvars on or off.
+# The colours go in as `\[\e[...m\]` (digits and `;` only). What was placed last, text or
+# reference, is taken off first wherever it is now, so nothing piles up.
 __awscli_sso_ext_prompt_place() {
     # shellcheck disable=SC2016 # a reference, expanded by PS1 at each prompt
-    builtin local reference='${AWS_SSO_PROMPT:+$AWS_SSO_PROMPT }' text
+    builtin local reference='${AWS_SSO_PROMPT:+$AWS_SSO_PROMPT }' placed
     if builtin shopt -q promptvars; then
-        [[ $PS1 == *"$reference"* ]] || PS1=$reference$PS1
-        builtin return 0
+        placed=$reference
+    else
+        [[ ${__awscli_sso_ext_inert_of-} == "$AWS_SSO_PROMPT" && -n ${__awscli_sso_ext_inert_of+1} ]] ||
+            __awscli_sso_ext_inert_text
+        placed=$__awscli_sso_ext_inert
     fi
-    [[ -z ${__awscli_sso_ext_placed-} || ${PS1:0:${#__awscli_sso_ext_placed}} != "$__awscli_sso_ext_placed" ]] ||
-        PS1=${PS1:${#__awscli_sso_ext_placed}}
-    PS1=${PS1//"$reference"/}
-    text=${AWS_SSO_PROMPT//\\/\\\\}
-    __awscli_sso_ext_placed=${text:+$text }
-    PS1=$__awscli_sso_ext_placed$PS1
+    [[ $placed != "${__awscli_sso_ext_placed-}" || ${PS1:0:${#placed}} != "$placed" ]] ||
+        builtin return 0
+    [[ -z ${__awscli_sso_ext_placed-} ]] || PS1=${PS1/"$__awscli_sso_ext_placed"/}
+    # A reference the user wrote into PS1 already shows the segment.
+    [[ $placed != "$reference" || $PS1 != *"$reference"* ]] || placed=''
+    PS1=$placed$PS1
+    __awscli_sso_ext_placed=$placed
+}
+
+# AWS_SSO_PROMPT made inert for PS1 (see above), with a space after, into
+# __awscli_sso_ext_inert. strftime gets the text in pieces of at most 24 characters
+# (bash's buffer holds 127 bytes), each `%` doubled; a `}` ends `\D{`, so it goes between.
+__awscli_sso_ext_inert_text() {
+    builtin local rest="$AWS_SSO_PROMPT" text piece out='' colour
+    while [[ -n $rest ]]; do
+        text=${rest%%$'\001'*}
+        rest=${rest:${#text}}
+        while [[ -n $text ]]; do
+            piece=${text%%\}*}
+            if ((${#piece} > 24)); then
+                piece=${piece:0:24}
+            elif [[ -z $piece ]]; then
+                out+='}' text=${text:1}
+                builtin continue
+            fi
+            text=${text:${#piece}}
+            out+='\D{'"${piece//'%'/%%}"'}'
+        done
+        [[ -n $rest ]] || builtin break
+        colour=${rest%%$'\002'*}
+        rest=${rest:${#colour}+1}
+        colour=${colour:1}
+        out+='\['"${colour/$'\e'/\\e}"'\]'
+    done
+    [[ -z $out ]] || out+=' '
+    __awscli_sso_ext_inert=$out
+    __awscli_sso_ext_inert_of=$AWS_SSO_PROMPT
 }
 
 # Prints the segment as AWS_SSO_PROMPT holds it (colours wrapped for readline, so it also
@@ -397,9 +437,10 @@ fi
 # else to the CLI's own `aws_completer` found next to the `aws` on PATH.
 #
 # Speed: no process per TAB for profiles (bash can't even stat a file without one). Each TAB
-# reads both files with `mapfile` split at `[` (C code, in blocks), so the file's text is
-# the cache key: the parsed and quoted names are reused while it is unchanged, and an edit
-# shows at the next TAB. Matching is a loop with a literal prefix, never `compgen -W`
+# reads both files with `mapfile` (C code, in blocks) and keeps their section headers only,
+# which are the cache key: the parsed and quoted names are reused while no header changed,
+# an edit shows at the next TAB, and no key, token or other text of the files stays in a
+# variable. Matching is a loop with a literal prefix, never `compgen -W`
 # (which would expand `$(...)` in a name). A name comes back quoted for where the cursor
 # is: `my\ team` in a bare word, `my team` after an opening quote (readline closes it).
 #

@@ -11,33 +11,51 @@ if [[ ${BASH_SOURCE[0]-} == "${0-}" ]]; then
     builtin exit 2
 fi
 
-# The lines of file $1 (`~/` expanded, as botocore does) into __awscli_sso_ext_lines, read
-# by `mapfile` in blocks; none when it can't be read.
-__awscli_sso_ext_read_lines() {
-    builtin local file="$1"
+# The header lines of file $1 (`~/` expanded, as botocore does) into
+# __awscli_sso_ext_headers: as for configparser, each line that starts with `[`, without
+# that `[`; none when the file can't be read. The file is read whole (`mapfile`, in blocks)
+# into a local variable. When every `[` in it starts a line (the usual file), splitting the
+# text at `[` and keeping the first line of each piece finds them (C code: word splitting
+# and one expansion over about one element per section). A `[` inside a value or a `[[`
+# would make a piece of a value look like a header, so such a file is split into lines,
+# which costs more.
+__awscli_sso_ext_header_lines() {
+    builtin local - file="$1" IFS
+    builtin local -a content
+    builtin set -f
     [[ $file != \~/* ]] || file=$HOME/${file:2}
-    __awscli_sso_ext_lines=()
+    __awscli_sso_ext_headers=()
     [[ -f $file && -r $file ]] || builtin return 0
-    builtin mapfile -t __awscli_sso_ext_lines <"$file" 2>/dev/null || :
+    builtin mapfile -t -d '' -n 1 content <"$file" 2>/dev/null || :
+    if [[ ${content[0]-} != *[!$'\n']\[* ]]; then
+        IFS='['
+        # shellcheck disable=SC2206 # splitting is the point; no globbing (set -f)
+        __awscli_sso_ext_headers=(${content[0]-})
+        __awscli_sso_ext_headers=("${__awscli_sso_ext_headers[@]%%$'\n'*}")
+        builtin unset -v '__awscli_sso_ext_headers[0]' # what comes before the first `[`
+        builtin return 0
+    fi
+    IFS=$'\n'
+    # shellcheck disable=SC2206 # splitting is the point; no globbing (set -f)
+    content=(${content[0]})
+    content=("${content[@]##[!\[]*}")
+    # shellcheck disable=SC2206 # splitting is the point; no globbing (set -f)
+    content=(${content[*]})
+    __awscli_sso_ext_headers=("${content[@]#\[}")
 }
 
-# The section headers in __awscli_sso_ext_lines into __awscli_sso_ext_headers: as for
-# configparser, a line that starts with `[`, up to the last `]` on it. (An indented header
-# is left out: configparser reads it as part of a value when it follows an option.) Every
-# other line is emptied by one expansion over the array, and word splitting on newlines
-# alone (globbing off) drops the empty ones.
+# The section names in the header lines in __awscli_sso_ext_headers, in place: up to the
+# last `]` on the line; a line without one is no header. No loop: a \001 put at the end of
+# each line is cut away with the last `]`, so the lines that keep it had none, and word
+# splitting on newlines alone (globbing off) drops the emptied ones.
 __awscli_sso_ext_headers_of_lines() {
-    builtin local - IFS=$'\n' line
+    builtin local - IFS=$'\n'
     builtin set -f
-    __awscli_sso_ext_lines=("${__awscli_sso_ext_lines[@]##[!\[]*}")
+    __awscli_sso_ext_headers=("${__awscli_sso_ext_headers[@]/%/$'\001'}")
+    __awscli_sso_ext_headers=("${__awscli_sso_ext_headers[@]%\]*}")
+    __awscli_sso_ext_headers=("${__awscli_sso_ext_headers[@]/*$'\001'*/}")
     # shellcheck disable=SC2206 # splitting is the point; no globbing (set -f)
-    __awscli_sso_ext_lines=(${__awscli_sso_ext_lines[*]})
-    __awscli_sso_ext_headers=()
-    for line in "${__awscli_sso_ext_lines[@]}"; do
-        [[ $line == \[?*\]* ]] || builtin continue
-        line=${line#\[}
-        __awscli_sso_ext_headers+=("${line%\]*}")
-    done
+    __awscli_sso_ext_headers=(${__awscli_sso_ext_headers[*]})
 }
 
 # Python's shlex.split of $1 (posix mode, no comments) into __awscli_sso_ext_words; fails
@@ -76,47 +94,38 @@ __awscli_sso_ext_shlex_split() {
     [[ -z $have ]] || __awscli_sso_ext_words+=("$word")
 }
 
-# The text of file $1 (`~/` expanded) appended to __awscli_sso_ext_key: `mapfile -d ''`
-# reads it whole, in blocks.
-__awscli_sso_ext_add_text() {
-    builtin local file="$1"
-    [[ $file != \~/* ]] || file=$HOME/${file:2}
-    __awscli_sso_ext_lines=()
-    [[ ! -f $file || ! -r $file ]] ||
-        builtin mapfile -t -d '' -n 1 __awscli_sso_ext_lines <"$file" 2>/dev/null || :
-    __awscli_sso_ext_key+=$'\001'${__awscli_sso_ext_lines[0]-}
-}
-
 # The profile names into __awscli_sso_ext_profiles (config first, then credentials, each
 # once); each followed by \002 and itself quoted by printf %q for a bare word into
-# __awscli_sso_ext_profiles_rq, and just quoted into __awscli_sso_ext_profiles_q. The text
-# of both files is the cache key, the one key of an associative array: a lookup hashes it
-# (C code), where comparing two 100 kB strings with `[[ ]]` or `test` costs milliseconds.
-# So the names are parsed again exactly when either file changed since the last TAB.
+# __awscli_sso_ext_profiles_rq, and just quoted into __awscli_sso_ext_profiles_q. Both
+# files are read at every TAB (`mapfile`, in blocks), so an edit shows at the next one, but
+# only their section headers are kept: the list of names depends on nothing else, and no
+# variable holds a key, a token or any other text of the files once the TAB is over. The
+# headers are the cache key, the one key of an associative array: a lookup hashes it (C
+# code), where comparing two long strings with `[[ ]]` costs milliseconds. So the names are
+# parsed again exactly when a header changed since the last TAB.
 __awscli_sso_ext_profile_names() {
-    builtin local - header name IFS=$'\n' quoted
-    builtin local -a words credentials
+    builtin local - header name IFS=$'\n' quoted key
+    builtin local -a words credentials __awscli_sso_ext_headers __awscli_sso_ext_words
     builtin local -A seen
     builtin set -f
-    __awscli_sso_ext_key=''
-    __awscli_sso_ext_add_text "${AWS_CONFIG_FILE:-$HOME/.aws/config}"
-    __awscli_sso_ext_add_text "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}"
-    __awscli_sso_ext_lines=()
-    if [[ -n ${__awscli_sso_ext_profiles_ready-} &&
-        -n ${__awscli_sso_ext_profiles_key[$__awscli_sso_ext_key]-} ]]; then
-        __awscli_sso_ext_key=''
+    __awscli_sso_ext_header_lines "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}"
+    credentials=("${__awscli_sso_ext_headers[@]}")
+    __awscli_sso_ext_header_lines "${AWS_CONFIG_FILE:-$HOME/.aws/config}"
+    # No header line holds a newline: the count tells where the credentials file's end.
+    key=${#credentials[@]}$'\n'${credentials[*]}$'\n'${__awscli_sso_ext_headers[*]}
+    if [[ -n ${__awscli_sso_ext_profiles_ready-} && -n ${__awscli_sso_ext_profiles_key[$key]-} ]]; then
         builtin return 0
     fi
     builtin unset -v __awscli_sso_ext_profiles_key
     builtin declare -gA __awscli_sso_ext_profiles_key
-    __awscli_sso_ext_profiles_key[$__awscli_sso_ext_key]=1
+    __awscli_sso_ext_profiles_key[$key]=1
     __awscli_sso_ext_profiles_ready=1
-    __awscli_sso_ext_key=''
-    __awscli_sso_ext_read_lines "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}"
+    __awscli_sso_ext_headers_of_lines
+    words=("${__awscli_sso_ext_headers[@]}")
+    __awscli_sso_ext_headers=("${credentials[@]}")
     __awscli_sso_ext_headers_of_lines
     credentials=("${__awscli_sso_ext_headers[@]}")
-    __awscli_sso_ext_read_lines "${AWS_CONFIG_FILE:-$HOME/.aws/config}"
-    __awscli_sso_ext_headers_of_lines
+    __awscli_sso_ext_headers=("${words[@]}")
     __awscli_sso_ext_profiles=() __awscli_sso_ext_profiles_q=() __awscli_sso_ext_profiles_rq=()
     IFS=$' \t\r\n'
     for header in "${__awscli_sso_ext_headers[@]}"; do
@@ -151,7 +160,6 @@ __awscli_sso_ext_profile_names() {
         __awscli_sso_ext_profiles_q+=("$quoted")
         __awscli_sso_ext_profiles_rq+=("$name"$'\002'"$quoted")
     done
-    __awscli_sso_ext_lines=() __awscli_sso_ext_headers=() __awscli_sso_ext_words=()
 }
 
 # COMPREPLY: the profile names that start with the word being completed ($1, as typed:

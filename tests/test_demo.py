@@ -21,6 +21,7 @@ from conftest import (
     V1_AWS,
     V2_AWS,
     VENV_BIN,
+    Tmux,
     clean_environment,
     require,
     require_program,
@@ -34,68 +35,6 @@ PROXIES = {
     name: "http://proxy.invalid:3128"
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "https_proxy")
 }
-
-
-class Tmux:
-    """One private tmux server running one command in a 220x60 window."""
-
-    def __init__(self, folder: Path):
-        self.tmux = require_program("tmux")
-        self.socket = folder / "tmux.sock"
-        self.conf = folder / "tmux.conf"
-        self.conf.write_text(
-            "set -g remain-on-exit on\nset -g history-limit 5000\nset -g default-shell /bin/sh\n"
-        )
-
-    def __call__(self, *args: str) -> str:
-        result = subprocess.run(
-            [self.tmux, "-S", str(self.socket), *args],
-            capture_output=True,
-            text=True,
-            timeout=20,
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    def start(self, command: str, env: dict) -> None:
-        server = (self.tmux, "-S", str(self.socket), "-f", str(self.conf))
-        subprocess.run(
-            [*server, "new-session", "-d", "-x", "220", "-y", "60", command],
-            env=env,
-            check=True,
-            timeout=20,
-        )
-
-    def keys(self, *keys: str) -> None:
-        self("send-keys", *keys)
-
-    def line(self, text: str) -> None:
-        self("send-keys", "-l", text)
-        self("send-keys", "Enter")
-
-    def screen(self) -> str:
-        """Everything shown so far (blank lines below the cursor left out)."""
-        return self("capture-pane", "-p", "-J", "-S", "-").rstrip()
-
-    def value(self, name: str) -> str:
-        return self("display-message", "-p", f"#{{{name}}}").strip()
-
-    def wait(self, pattern: str, timeout: float = 30, after: int = 0) -> re.Match:
-        """The first match of `pattern` (multiline) in the screen after offset `after`."""
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.screen()
-            match = re.compile(pattern, re.M).search(screen, after)
-            if match:
-                return match
-            if time.monotonic() > deadline:
-                pytest.fail(f"no {pattern!r} on the screen in {timeout} s:\n{screen}")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        subprocess.run(
-            [self.tmux, "-S", str(self.socket), "kill-server"], capture_output=True, timeout=20
-        )
 
 
 def children(pid: int) -> list[int]:

@@ -167,8 +167,11 @@ function __awscli_sso_ext_prompt_update --on-event fish_prompt --description 'Re
         __awscli_sso_ext_prompt_render $now
         set -g __awscli_sso_ext_rendered $key
     end
-    if test "$AWS_SSO_PROMPT_AUTO" = 1; and not set -q __awscli_sso_ext_placed
-        __awscli_sso_ext_prompt_place
+    # Wrapped again whenever fish_right_prompt is no longer ours: a theme or the user
+    # defined (or erased) it after the last prompt. (A copied function keeps its description.)
+    if test "$AWS_SSO_PROMPT_AUTO" = 1
+        set -l details (functions --details --verbose fish_right_prompt)
+        test "$details[5]" = 'The AWS SSO segment, then the right prompt'; or __awscli_sso_ext_prompt_place
     end
     return $__awscli_sso_ext_status
 end

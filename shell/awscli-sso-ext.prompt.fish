@@ -236,10 +236,11 @@ function __awscli_sso_ext_prompt_render --description 'Render the AWS SSO prompt
 end
 
 # AWS_SSO_PROMPT_AUTO=1: the segment goes in front of the user's own fish_right_prompt,
-# which is kept (copied to __awscli_sso_ext_user_right_prompt), once, at the first prompt,
-# so a right prompt that config.fish defines after sourcing this file is kept too.
+# which is kept (copied to __awscli_sso_ext_user_right_prompt), at the first prompt, so a
+# right prompt that config.fish defines after sourcing this file is kept too, and again at
+# any prompt after fish_right_prompt was replaced. fish prints what a prompt function
+# prints as it is: the segment is never expanded or run, whatever it holds.
 function __awscli_sso_ext_prompt_place --description 'Put the AWS SSO segment in fish_right_prompt'
-    set -g __awscli_sso_ext_placed 1
     functions -e __awscli_sso_ext_user_right_prompt
     if functions -q fish_right_prompt
         functions --copy fish_right_prompt __awscli_sso_ext_user_right_prompt

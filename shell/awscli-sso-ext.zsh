@@ -301,12 +301,14 @@ function __awscli_sso_ext_prompt_render {
 # usual prompt reads the token file's expiresAt and compares it and the AWS variables with
 # the last render's; the full render runs when one of them changed or when the text is due
 # to change (the minute, the warning, the expiry), and at least once a minute, which is when
-# changed AWS_SSO_PROMPT_* options show (`aws_sso_prompt` renders at once). prompt_subst is
-# read before `emulate` resets it.
+# changed AWS_SSO_PROMPT_* options show (`aws_sso_prompt` renders at once). The prompt
+# options are read before `emulate` resets them.
 function __awscli_sso_ext_prompt_update {
     builtin local -i __awscli_sso_ext_status=$?
-    builtin local __awscli_sso_ext_subst=''
-    [[ ! -o prompt_subst ]] || __awscli_sso_ext_subst=1
+    builtin local __awscli_sso_ext_options=''
+    [[ ! -o prompt_subst ]] || __awscli_sso_ext_options+=s
+    [[ ! -o prompt_percent ]] || __awscli_sso_ext_options+=p
+    [[ ! -o prompt_bang ]] || __awscli_sso_ext_options+=b
     builtin emulate -L zsh -o extended_glob
     (( ${+EPOCHSECONDS} )) || builtin zmodload zsh/datetime
     builtin local key=- data='' value stamp
@@ -345,35 +347,84 @@ function __awscli_sso_ext_prompt_update {
         __awscli_sso_ext_prompt_render
         typeset -g __awscli_sso_ext_rendered=$key
     fi
-    [[ -z ${__awscli_sso_ext_auto-} ]] || __awscli_sso_ext_prompt_place "$__awscli_sso_ext_subst"
+    [[ -z ${__awscli_sso_ext_auto-} ]] || __awscli_sso_ext_prompt_place "$__awscli_sso_ext_options"
     builtin return __awscli_sso_ext_status
 }
 
 # AWS_SSO_PROMPT_AUTO=1 (or `right`): the segment goes in front of the user's own RPROMPT;
-# `left`: in front of PROMPT. The user's prompt is kept. With prompt_subst ($1 not empty)
-# the prompt gets a reference, expanded once per prompt; without it the prompt can only
-# hold the text itself (already escaped for prompt expansion), and what was put there last
-# time is taken off first.
+# `left`: in front of PROMPT. The user's prompt is kept. No text of the segment goes into
+# the prompt while it can be avoided, because prompt_subst may be turned on later (a
+# theme, zinit's turbo mode, zsh-defer, `prompt THEME`, by hand) and expand it, even in a
+# redraw that runs no precmd:
+# - prompt_percent on (the default): the text goes into psvar[10] and up, and the prompt
+#   gets `%10v` and so on, with the colours as `%{...%}` (digits and `;` only) between;
+#   zsh shows a psvar element as it is whatever prompt_subst and prompt_bang say.
+# - prompt_percent off, prompt_subst on: a reference to a variable holding the plain text
+#   (with `!` doubled when prompt_bang is on).
+# - both off, nothing is expanded at all: the plain text itself, with `$`, backticks and
+#   `\` shown as `?`, so that turning prompt_subst on can't make it run.
+# $1 holds the options: s (prompt_subst), p (prompt_percent), b (prompt_bang). What was
+# placed last is taken off first, wherever it is now.
 function __awscli_sso_ext_prompt_place {
     builtin emulate -L zsh
-    builtin local name=RPROMPT reference text
+    builtin local name=RPROMPT placed='' sep=' ' text rest piece colour
+    builtin integer at=10
     [[ ${AWS_SSO_PROMPT_AUTO-} != left ]] || name=PROMPT
     builtin local current=${(P)name-}
-    if [[ -n $1 ]]; then
-        reference='${AWS_SSO_PROMPT:+$AWS_SSO_PROMPT }'
-        [[ $name == PROMPT || -n $current ]] || reference='${AWS_SSO_PROMPT-}'
-        [[ $current == *'${AWS_SSO_PROMPT'* ]] || typeset -g $name="$reference$current"
-        builtin return 0
+    if [[ -n ${__awscli_sso_ext_placed_in-} && -n ${__awscli_sso_ext_placed-} ]]; then
+        # Taken off where it was put (the same variable, unless AWS_SSO_PROMPT_AUTO changed).
+        if [[ $__awscli_sso_ext_placed_in == $name ]]; then
+            __awscli_sso_ext_prompt_unplace current
+        else
+            rest=${(P)__awscli_sso_ext_placed_in-}
+            __awscli_sso_ext_prompt_unplace rest
+            typeset -g $__awscli_sso_ext_placed_in=$rest
+        fi
     fi
-    [[ -z ${__awscli_sso_ext_placed-} || ${current[1,${#__awscli_sso_ext_placed}]} != "$__awscli_sso_ext_placed" ]] ||
-        current=${current[${#__awscli_sso_ext_placed}+1,-1]}
-    text=$AWS_SSO_PROMPT
-    if [[ $name == RPROMPT && -z $current ]]; then
-        typeset -g __awscli_sso_ext_placed=$text
+    [[ $name == PROMPT || -n $current ]] || sep=''
+    if [[ $1 == *s* && $current == *'${AWS_SSO_PROMPT'* ]]; then
+        placed='' # the user's own reference shows it
+    elif [[ -z $AWS_SSO_PROMPT_TEXT ]]; then
+        placed=''
+    elif [[ $1 == *p* ]]; then
+        # Text between the colours, as AWS_SSO_PROMPT holds it: an ESC occurs only in a
+        # colour, `%{ESC[...m%}`, and every `%` of the text is doubled.
+        psvar[10,-1]=()
+        rest=$AWS_SSO_PROMPT
+        while [[ -n $rest ]]; do
+            piece=${rest%%\%\{$'\e'*}
+            rest=${rest:${#piece}}
+            if [[ -n $piece ]]; then
+                psvar[at]=${piece//\%\%/%}
+                placed+="%${at}v"
+                (( at++ ))
+            fi
+            [[ -n $rest ]] || break
+            colour=${rest%%\%\}*}
+            rest=${rest:$(( ${#colour} + 2 ))}
+            placed+="$colour%}"
+        done
+        placed+=$sep
+    elif [[ $1 == *s* ]]; then
+        text=$AWS_SSO_PROMPT_TEXT$sep
+        [[ $1 != *b* ]] || text=${text//\!/!!}
+        typeset -g __awscli_sso_ext_plain=$text
+        placed='${__awscli_sso_ext_plain}'
     else
-        typeset -g __awscli_sso_ext_placed=${text:+$text }
+        text=${AWS_SSO_PROMPT_TEXT//[\$\`\\]/?}$sep
+        [[ $1 != *b* ]] || text=${text//\!/!!}
+        placed=$text
     fi
-    typeset -g $name="$__awscli_sso_ext_placed$current"
+    typeset -g __awscli_sso_ext_placed=$placed __awscli_sso_ext_placed_in=$name
+    typeset -g $name="$placed$current"
+}
+
+# Takes what was placed last out of the variable named $1, wherever it is in it.
+function __awscli_sso_ext_prompt_unplace {
+    builtin local value=${(P)1}
+    builtin integer at=${value[(ie)$__awscli_sso_ext_placed]} # exact text, no pattern
+    (( at > ${#value} )) ||
+        : ${(P)1::=${value[1,at-1]}${value[at+${#__awscli_sso_ext_placed},-1]}}
 }
 
 # Prints the segment as AWS_SSO_PROMPT holds it (escaped for prompt expansion, so it also

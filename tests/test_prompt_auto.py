@@ -104,9 +104,9 @@ def rc_file(shell: str, home: Path, placement: str, first) -> tuple[str, dict]:
     return f"cd {posix_quote(str(home))} && {command}", env
 
 
-def drawn_prompt(tmux: Tmux, number: int, placement: str) -> str:
-    """The prompt line drawn after the output `step_<number>`, trailing blanks left out."""
-    end = re.escape(MINE if placement == "left" else RIGHT)
+def drawn_prompt(tmux: Tmux, number: int, last: str) -> str:
+    """The prompt line drawn after the output `step_<number>` and ending with `last`."""
+    end = re.escape(last)
     return tmux.wait(rf"^step_{number}\n(.*{end})$", timeout=10).group(1)
 
 
@@ -139,9 +139,10 @@ def test_names_never_run_and_the_segment_shows_once(
 
     def run(line: str) -> str:
         nonlocal step
+        last = MINE if placement == "left" else right or SEGMENT[-4:]
         step += 1
         tmux.line(f"{line}{'; ' if line else ''}printf '%s_%s\\n' step {step}")
-        return drawn_prompt(tmux, step, placement)
+        return drawn_prompt(tmux, step, last)
 
     try:
         state, right = first, RIGHT

@@ -55,8 +55,11 @@ function __awscli_sso_ext_shlex_split
     builtin printf '%s\n' $words
 end
 
-# The profile names, one a line (config first, then credentials, each once); parsed again
-# only when the text of either file changed.
+# The profile names, one a line (config first, then credentials, each once). Both files
+# are read at every TAB, so an edit shows at the next one, but only their section headers
+# are kept (lines that start with `[`, up to the last `]`; indented ones are left out): the
+# list of names depends on nothing else, so they are the cache key, and no key, token or
+# other text of the files stays in a variable once the TAB is over.
 function __awscli_sso_ext_profiles
     set -l config $AWS_CONFIG_FILE
     test -n "$config"; or set config ~/.aws/config
@@ -64,18 +67,27 @@ function __awscli_sso_ext_profiles
     test -n "$credentials"; or set credentials ~/.aws/credentials
     set -l files (builtin string replace -r -- '^~/' "$HOME/" $config $credentials)
     # `read -z` takes a file whole (to a NUL, which no config holds).
-    set -l config_text ''
-    set -l credentials_text ''
-    test -f "$files[1]" -a -r "$files[1]"; and builtin read -z config_text <$files[1]
-    test -f "$files[2]" -a -r "$files[2]"; and builtin read -z credentials_text <$files[2]
-    set -l key "$config_text"\n\n"$credentials_text"
+    set -l text ''
+    set -l headers
+    set -l credential_headers
+    if test -f "$files[2]" -a -r "$files[2]"; and builtin read -z text <$files[2]
+        set credential_headers (builtin string split -- \n $text | builtin string replace -rf -- '^\[(.+)\].*$' '$1')
+    end
+    set text ''
+    if test -f "$files[1]" -a -r "$files[1]"; and builtin read -z text <$files[1]
+        set headers (builtin string split -- \n $text | builtin string replace -rf -- '^\[(.+)\].*$' '$1')
+    end
+    set text ''
+    # One string, a header a line (none holds a newline); the count tells where the
+    # credentials file's end.
+    builtin string join -- \n (builtin count $credential_headers) $credential_headers $headers |
+        builtin read -lz key
     if set -q __awscli_sso_ext_profiles_key; and test "$key" = "$__awscli_sso_ext_profiles_key"
         builtin printf '%s\n' $__awscli_sso_ext_profiles_cache
         return 0
     end
     set -l names
-    # Headers: lines that start with `[`, up to the last `]` (indented ones are left out).
-    for header in (builtin string split -- \n $config_text | builtin string replace -rf -- '^\[(.+)\].*$' '$1')
+    for header in $headers
         set -l words
         if test "$header" = default
             set words profile default
@@ -89,11 +101,11 @@ function __awscli_sso_ext_profiles
         test (builtin count $words) -eq 2; or continue
         builtin contains -- $words[2] $names; or set -a names $words[2]
     end
-    for name in (builtin string split -- \n $credentials_text | builtin string replace -rf -- '^\[(.+)\].*$' '$1')
+    for name in $credential_headers
         test "$name" != DEFAULT; or continue
         builtin contains -- $name $names; or set -a names $name
     end
-    set -g __awscli_sso_ext_profiles_key $key
+    set -g __awscli_sso_ext_profiles_key "$key"
     set -g __awscli_sso_ext_profiles_cache $names
     builtin printf '%s\n' $names
 end

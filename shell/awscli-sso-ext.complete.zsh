@@ -44,20 +44,37 @@ function __awscli_sso_ext_shlex_split {
 }
 
 # The profile names into __awscli_sso_ext_profiles (config first, then credentials, each
-# once), parsed again only when the text of either file changed.
+# once), parsed again only when either file changed. The cache key is what zstat says of
+# both files (device, inode, size, mtime, ctime), never their text: no key, token or other
+# text of them stays in a variable. A write changes the ctime to the time of the write,
+# which no one can set back, so a file whose ctime is at least two seconds older than the
+# last read (the clock of a file system may lag a little) is the file read then; one
+# written since is read again at every TAB until it is that old.
 function __awscli_sso_ext_profile_names {
     builtin emulate -L zsh
     builtin setopt extended_glob
     builtin local config=${AWS_CONFIG_FILE:-$HOME/.aws/config} text='' more='' header name
-    builtin local credentials=${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}
-    builtin local -a lines names reply words
+    builtin local credentials=${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials} key=''
+    builtin local file
+    builtin local -a lines names reply words stat
     builtin local -A seen
+    builtin integer newest=0
     [[ $config != \~/* ]] || config=$HOME/${config#\~/}
     [[ $credentials != \~/* ]] || credentials=$HOME/${credentials#\~/}
+    (( ${+EPOCHSECONDS} )) || builtin zmodload zsh/datetime
+    (( ${+builtins[zstat]} )) || builtin zmodload -F zsh/stat b:zstat 2>/dev/null
+    for file in $config $credentials; do
+        stat=()
+        [[ ! -f $file || ! -r $file ]] || builtin zstat -A stat -- $file 2>/dev/null
+        (( $#stat < 11 )) || (( newest = stat[11] > newest ? stat[11] : newest ))
+        key+="$file|$stat[1]|$stat[2]|$stat[8]|$stat[10]|$stat[11]"$'\0'
+    done
+    if [[ $key == "${__awscli_sso_ext_profiles_key-}" ]] && (( newest + 2 <= ${__awscli_sso_ext_profiles_read_at:-0} )) &&
+        (( ${+builtins[zstat]} )); then
+        builtin return 0
+    fi
     [[ ! -f $config || ! -r $config ]] || text=$(<$config)
     [[ ! -f $credentials || ! -r $credentials ]] || more=$(<$credentials)
-    [[ ${__awscli_sso_ext_profiles_key-} != "$text"$'\0'"$more" ||
-        -z ${__awscli_sso_ext_profiles_key+1} ]] || builtin return 0
     # Headers: lines that start with `[`, up to the last `]` (indented ones are left out).
     lines=(${(M)${(f)text}:#\[?*\]*})
     for header in ${${lines#\[}%\]*}; do
@@ -87,7 +104,8 @@ function __awscli_sso_ext_profile_names {
     done
     typeset -ga __awscli_sso_ext_profiles
     __awscli_sso_ext_profiles=("${names[@]}")
-    typeset -g __awscli_sso_ext_profiles_key=$text$'\0'$more
+    typeset -g __awscli_sso_ext_profiles_key=$key
+    typeset -gi __awscli_sso_ext_profiles_read_at=$EPOCHSECONDS
 }
 
 # Runs the completer for `aws` that was there before ours, or else the CLI's own

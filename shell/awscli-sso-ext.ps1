@@ -379,8 +379,8 @@ if ($env:AWS_SSO_PROMPT_AUTO -eq '1' -and $null -eq $global:__awscli_sso_ext_use
 # never `[sso-session ...]`, `[services ...]`, `[plugins]` or `[DEFAULT]`. Our options and
 # the --format values complete too, `aws sso-<TAB>` adds sso-switch and sso-env, and
 # everything else goes to the CLI's own aws_completer (next to the aws on PATH), as the
-# AWS CLI's documented PowerShell completer does. Names are read with .NET, no process; the
-# text of both files is the cache key; each name is inserted single-quoted when it needs
+# AWS CLI's documented PowerShell completer does. Names are read with .NET, no process; a
+# SHA-256 of both files' text is the cache key; each name is inserted single-quoted when it needs
 # quotes (every kind of single quote doubled). Registering replaces any earlier native
 # completer for aws, so dot-source this file after such a line. To complete aws-sso-ext
 # itself (argcomplete), add to your $PROFILE:
@@ -440,7 +440,7 @@ function global:__awscli_sso_ext_file_text {
 }
 
 # The profile names (config first, then credentials, each once), parsed again only when
-# the text of either file changed.
+# the text of either file changed (its hash: the texts themselves are local).
 function global:__awscli_sso_ext_profiles {
     $config = $env:AWS_CONFIG_FILE
     if (-not $config) { $config = Join-Path -Path $HOME -ChildPath '.aws/config' }
@@ -448,7 +448,15 @@ function global:__awscli_sso_ext_profiles {
     if (-not $credentials) { $credentials = Join-Path -Path $HOME -ChildPath '.aws/credentials' }
     $configText = __awscli_sso_ext_file_text $config
     $credentialsText = __awscli_sso_ext_file_text $credentials
-    $key = $configText + [char] 0 + $credentialsText
+    # The cache key is a SHA-256 of both texts, never the texts: no key, token or other
+    # text of the files stays in a variable once the TAB is over.
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try {
+        $digest = $sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($configText + [char] 0 + $credentialsText))
+    } finally {
+        $sha.Dispose()
+    }
+    $key = [System.BitConverter]::ToString($digest)
     if ($null -ne $global:__awscli_sso_ext_profiles_key -and $global:__awscli_sso_ext_profiles_key -ceq $key) {
         return $global:__awscli_sso_ext_profiles_cache
     }

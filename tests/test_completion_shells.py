@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import configparser
+import json
+import re
 import shlex
 import shutil
 import subprocess
@@ -515,3 +517,119 @@ def test_powershell_completion_for_real(home, aws_files):
         timeout=60,
     )
     assert result.stdout.splitlines() == ["'my team'"], result.stderr
+
+
+# --- No secret of the files stays in a shell variable ----------------------------------
+
+SECRETS = {
+    "config key": "CfgSecretKey0a1b2c3d4e5f6g7h8i9j0kLmNoPqRsT",
+    "static secret": "StaticSecretQ9w8e7r6t5y4u3i2o1p0aSdFgHjKl",
+    "session token": "IQoJSessionTokenZ1x2c3v4b5n6m7" + "Aa0" * 60,
+    "access token": "aoaAccessTokenM1n2b3v4c5x6z7" + "Bb1" * 80,
+    "refresh token": "aorRefreshTokenP0o9i8u7y6t5" + "Cc2" * 70,
+    "client secret": "eyJClientSecretL1k2j3h4g5f6" + "Dd3" * 90,
+}
+
+
+def secret_files(home: Path) -> dict:
+    """Config and credentials files full of keys, and a login whose registration expiry is
+    missing (so the field read last is the client secret)."""
+    folder = home / ".aws"
+    (folder / "sso" / "cache").mkdir(parents=True)
+    config = folder / "config"
+    config.write_text(
+        "[sso-session my-sso]\nsso_start_url = https://d-1234567890.awsapps.com/start\n"
+        "sso_region = eu-west-1\n"
+        "[profile prod-admin]\nsso_session = my-sso\nsso_account_id = 123456789012\n"
+        "sso_role_name = Admin\nregion = eu-west-1\n"
+        f"[profile keys]\naws_access_key_id = AKIACONFIG\naws_secret_access_key = {SECRETS['config key']}\n"
+        "[profile prod-other]\nregion = us-east-1\n"
+    )
+    (folder / "credentials").write_text(
+        f"[static]\naws_access_key_id = AKIASTATIC\naws_secret_access_key = {SECRETS['static secret']}\n"
+        f"aws_session_token = {SECRETS['session token']}\n"
+    )
+    token = folder / "sso" / "cache" / "token.json"
+    token.write_text(
+        json.dumps(
+            {
+                "startUrl": "https://d-1234567890.awsapps.com/start",
+                "region": "eu-west-1",
+                "accessToken": SECRETS["access token"],
+                "expiresAt": "2099-01-01T00:00:00Z",
+                "clientId": "client-id",
+                "clientSecret": SECRETS["client secret"],
+                "refreshToken": SECRETS["refresh token"],
+            }
+        )
+    )
+    return {
+        "AWS_CONFIG_FILE": str(config),
+        "AWS_PROFILE": "prod-admin",
+        "AWS_REGION": "eu-west-1",
+        "AWS_SSO_EXT_ACCOUNT": "123456789012",
+        "AWS_SSO_EXT_ROLE": "Admin",
+        "AWS_SSO_EXT_SESSION": "my-sso",
+        "AWS_SSO_EXT_TOKEN_FILE": str(token),
+    }
+
+
+def leaked(text: str) -> list:
+    """The secrets of which any 12-character piece is in `text`."""
+    return [
+        what
+        for what, secret in SECRETS.items()
+        if any(secret[i : i + 12] in text for i in range(0, len(secret) - 11, 6))
+    ]
+
+
+DUMPS = {
+    "bash": "{ declare -p; set; env; } >{out} 2>&1",
+    "zsh": "{ typeset -p; set; env } >{out} 2>&1",
+    "fish": "begin; set --show; set; env; end >{out} 2>&1",
+}
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_no_secret_stays_in_a_shell_variable_after_tab_and_prompt(shell, home, fake_cli):
+    env = hook_environment(home, fake_cli, **secret_files(home))
+    child = interactive(shell, home, env, ZSH_USUAL if shell == "zsh" else "")
+    dumps = []
+    for number, line in enumerate(["aws sso-switch prod-", "aws s3 ls --profile s"]):
+        child.send(line + "\t")
+        time.sleep(0.6)
+        child.send("\x15")  # Ctrl-U: the line is dropped, the completion has run
+        out = home / f"dump{number}"
+        child.sendline(DUMPS[shell].replace("{out}", posix_quote(str(out))))
+        child.expect_exact("ready> ")
+        child.sendline("true")  # a prompt in between
+        child.expect_exact("ready> ")
+        dumps.append(out)
+    out = home / "dump-last"
+    child.sendline(DUMPS[shell].replace("{out}", posix_quote(str(out))))
+    child.expect_exact("ready> ")
+    dumps.append(out)
+    child.sendline("exit")
+    child.expect(pytest.importorskip("pexpect").EOF)
+    texts = [path.read_text(errors="replace") for path in dumps]
+    # The dumps are real: the prompt rendered from the token file, the names were listed.
+    assert all(
+        "AWS_SSO_PROMPT" in text and "prod-admin Admin@123456789012" in text for text in texts
+    )
+    assert all("__awscli_sso_ext_profiles" in text for text in texts)
+    assert [leaked(text) for text in texts] == [[], [], []]
+
+
+def test_powershell_keeps_a_hash_of_the_files_not_their_text():
+    code = hook_file("powershell").read_text(encoding="ascii")
+    body = code[code.index("function global:__awscli_sso_ext_profiles {") :]
+    body = body[: body.index("\n}\n")]
+    # Only these globals are set: the key, a hash of both texts, and the names.
+    assert re.findall(r"\$global:(\w+) =", body) == [
+        "__awscli_sso_ext_profiles_key",
+        "__awscli_sso_ext_profiles_cache",
+    ]
+    assert "$global:__awscli_sso_ext_profiles_key = $key" in body
+    assert "$key = [System.BitConverter]::ToString($digest)" in body
+    assert "[System.Security.Cryptography.SHA256]::Create()" in body
+    assert re.findall(r"\$key = ", body) == ["$key = "]  # nothing else becomes the key

@@ -201,3 +201,16 @@ def test_pwsh_renders_the_golden_text_and_keeps_its_prompt(home):
     )
     assert result.stdout.splitlines() == ["dev us-east-1 mine> ", "code=7"]
     assert not list(home.rglob("pwned*"))
+
+
+def test_the_segment_is_returned_as_text_never_expanded():
+    code = prompt_section()
+    # Nothing in the prompt code expands or runs a string: no ExpandString, no scriptblock
+    # made from text, no double-quoted string holding a variable of ours.
+    assert not re.search(
+        r"ExpandString|\[scriptblock\]::Create|NewScriptBlock|Invoke-Command", code, re.I
+    )
+    assert not re.search(r'"[^"\n]*\$(?:env:AWS|segment|text|prompt)', code, re.I)
+    wrapper = code[code.index("function global:__awscli_sso_ext_prompt {") :]
+    wrapper = wrapper[: wrapper.index("\n}\n")]
+    assert "$line = $segment + ' ' + $line" in wrapper and "return $line" in wrapper

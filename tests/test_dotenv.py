@@ -1,5 +1,4 @@
-"""`--format dotenv` read back by python-dotenv (interpolation on and off) and by docker compose's
-rules: the same value in both, byte for byte, or a refusal that names the variable."""
+"""`--format dotenv` read back alike by python-dotenv and by docker compose's rules, or refused."""
 
 from __future__ import annotations
 

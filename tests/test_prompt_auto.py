@@ -1,7 +1,4 @@
-"""Automatic placement of the prompt segment (AWS_SSO_PROMPT_AUTO) in real interactive bash, zsh
-and fish, drawn in tmux: whatever the prompt options are, become, or are toggled to (typed,
-by a hook that runs after ours, or by a widget that redraws the prompt), a name is never
-expanded and the segment shows exactly once."""
+"""Automatic prompt placement in real bash, zsh and fish (tmux): every option toggle, names never run."""
 
 from __future__ import annotations
 

@@ -335,7 +335,13 @@ function global:__awscli_sso_ext_profiles {
     if (-not $credentials) { $credentials = Join-Path -Path $HOME -ChildPath '.aws/credentials' }
     $configText = __awscli_sso_ext_file_text $config
     $credentialsText = __awscli_sso_ext_file_text $credentials
-    $key = $configText + [char] 0 + $credentialsText
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try {
+        $digest = $sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($configText + [char] 0 + $credentialsText))
+    } finally {
+        $sha.Dispose()
+    }
+    $key = [System.BitConverter]::ToString($digest)
     if ($null -ne $global:__awscli_sso_ext_profiles_key -and $global:__awscli_sso_ext_profiles_key -ceq $key) {
         return $global:__awscli_sso_ext_profiles_cache
     }

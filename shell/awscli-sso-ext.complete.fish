@@ -71,11 +71,11 @@ function __awscli_sso_ext_profiles
     set -l headers
     set -l credential_headers
     if test -f "$files[2]" -a -r "$files[2]"; and builtin read -z text <$files[2]
-        set credential_headers (builtin string split -- \n $text | builtin string replace -rf -- '^\[(.+)\].*$' '$1')
+        set credential_headers (builtin string match -rag -- '(?m)^\[(.+)\]' $text)
     end
     set text ''
     if test -f "$files[1]" -a -r "$files[1]"; and builtin read -z text <$files[1]
-        set headers (builtin string split -- \n $text | builtin string replace -rf -- '^\[(.+)\].*$' '$1')
+        set headers (builtin string match -rag -- '(?m)^\[(.+)\]' $text)
     end
     set text ''
     # One string, a header a line (none holds a newline); the count tells where the

@@ -198,9 +198,10 @@ end
 # is none of ours goes to the CLI's own `aws_completer` (next to the `aws` on PATH).
 # These are `complete -c aws` entries with conditions: fish's own aws completion stays.
 #
-# No process per TAB for profiles: `read -z` and `string` are builtins, the text of both
-# files is the cache key (an edit shows at the next TAB), and fish quotes each name for
-# the line (`my\ team`). To complete `aws-sso-ext` itself (argcomplete), add to config.fish:
+# No process per TAB for profiles: `read -z` and `string` are builtins, the section headers
+# of both files are the cache key (an edit shows at the next TAB; no other text of the
+# files is kept), and fish quotes each name for the line (`my\ team`). To complete
+# `aws-sso-ext` itself (argcomplete), add to config.fish:
 #
 #     register-python-argcomplete --shell fish aws-sso-ext | source
 

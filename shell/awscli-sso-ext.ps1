@@ -380,8 +380,8 @@ if ($env:AWS_SSO_PROMPT_AUTO -eq '1' -and $null -eq $global:__awscli_sso_ext_use
 # the --format values complete too, `aws sso-<TAB>` adds sso-switch and sso-env, and
 # everything else goes to the CLI's own aws_completer (next to the aws on PATH), as the
 # AWS CLI's documented PowerShell completer does. Names are read with .NET, no process; a
-# SHA-256 of both files' text is the cache key; each name is inserted single-quoted when it needs
-# quotes (every kind of single quote doubled). Registering replaces any earlier native
+# SHA-256 of both files' text is the cache key; each name is inserted single-quoted when
+# it needs quotes (every kind of single quote doubled). Registering replaces any earlier native
 # completer for aws, so dot-source this file after such a line. To complete aws-sso-ext
 # itself (argcomplete), add to your $PROFILE:
 #

@@ -484,9 +484,10 @@ fi
 # before ours (`complete -C aws_completer aws` through bashcompinit, Debian's `_aws`), or
 # else to the CLI's own `aws_completer` next to the `aws` on PATH.
 #
-# No process per TAB for profiles: `$(<file)` reads a file without forking in zsh, the text
-# of both files is the cache key (an edit shows at the next TAB), and compadd quotes each
-# name for the line (`my\ team`) and matches it against what was typed.
+# No process per TAB for profiles: zstat (zsh/stat) tells whether either file changed (the
+# cache key holds what it says, never the text), `$(<file)` reads a changed file without
+# forking, an edit shows at the next TAB, and compadd quotes each name for the line
+# (`my\ team`) and matches it against what was typed.
 #
 # Needs compinit. Registered now when compinit already ran, and again before the first
 # prompt (once), so a `complete ... aws` or `compdef` later in ~/.zshrc is adopted as the

@@ -55,7 +55,7 @@ function global:__awscli_sso_ext_is_switch {
         } elseif ($word.StartsWith('-')) {
             $index += 1
         } elseif ($word -ceq 'sso-switch') {
-            $rest = @($Words | Select-Object -Skip ($index + 1) | ForEach-Object { [string] $_ })
+            $rest = @($Words | Microsoft.PowerShell.Utility\Select-Object -Skip ($index + 1) | Microsoft.PowerShell.Core\ForEach-Object { [string] $_ })
             return -not (($rest -ccontains 'help') -or ($rest -ccontains '--version'))
         } else {
             return $false
@@ -67,7 +67,7 @@ function global:__awscli_sso_ext_is_switch {
 # The real aws, found on each call (a virtual environment may change PATH): an application,
 # never this function or an alias.
 function global:__awscli_sso_ext_real_aws {
-    Get-Command -Name 'aws' -CommandType Application -TotalCount 1 -ErrorAction Stop
+    Microsoft.PowerShell.Core\Get-Command -Name 'aws' -CommandType Application -TotalCount 1 -ErrorAction Stop
 }
 
 # Capture, check, then Invoke-Expression: the code runs whole and only when $LASTEXITCODE is
@@ -87,14 +87,14 @@ function global:__awscli_sso_ext_switch {
     } finally {
         try { [Console]::OutputEncoding = $savedEncoding } catch { }
         if ($null -eq $savedShell) {
-            Remove-Item -LiteralPath 'Env:AWS_SSO_EXT_SHELL' -ErrorAction SilentlyContinue
+            Microsoft.PowerShell.Management\Remove-Item -LiteralPath 'Env:AWS_SSO_EXT_SHELL' -ErrorAction SilentlyContinue
         } else {
             $env:AWS_SSO_EXT_SHELL = $savedShell
         }
     }
     if ($LASTEXITCODE -ne 0) { return }
     $text = @($code) -join [Environment]::NewLine
-    if ($text) { Invoke-Expression -Command $text }
+    if ($text) { Microsoft.PowerShell.Utility\Invoke-Expression -Command $text }
 }
 
 function global:aws {
@@ -211,7 +211,7 @@ function global:__awscli_sso_ext_colour {
 # An environment variable's value, or $Default when it is not set at all.
 function global:__awscli_sso_ext_option {
     param([string] $Name, [string] $Default)
-    $item = Get-Item -LiteralPath ('Env:' + $Name) -ErrorAction SilentlyContinue
+    $item = Microsoft.PowerShell.Management\Get-Item -LiteralPath ('Env:' + $Name) -ErrorAction SilentlyContinue
     if ($null -eq $item) { return $Default }
     return [string] $item.Value
 }
@@ -353,12 +353,12 @@ function global:__awscli_sso_ext_prompt {
     $segment = ''
     try { $segment = aws_sso_prompt } catch { $segment = '' }
     $global:LASTEXITCODE = $savedExitCode
-    if ($savedStatus) { 1 | Out-Null } else { Write-Error '' -ErrorAction 'Ignore' }
+    if ($savedStatus) { 1 | Microsoft.PowerShell.Core\Out-Null } else { Microsoft.PowerShell.Utility\Write-Error '' -ErrorAction 'Ignore' }
     $mine = & $global:__awscli_sso_ext_user_prompt
     $global:LASTEXITCODE = $savedExitCode
-    $line = (@($mine) | ForEach-Object { [string] $_ }) -join ''
+    $line = (@($mine) | Microsoft.PowerShell.Core\ForEach-Object { [string] $_ }) -join ''
     if ($segment) { $line = $segment + ' ' + $line }
-    if ($savedStatus) { 1 | Out-Null } else { Write-Error '' -ErrorAction 'Ignore' }
+    if ($savedStatus) { 1 | Microsoft.PowerShell.Core\Out-Null } else { Microsoft.PowerShell.Utility\Write-Error '' -ErrorAction 'Ignore' }
     return $line
 }
 
@@ -368,7 +368,7 @@ if ($env:AWS_SSO_PROMPT_AUTO -eq '1' -and $null -eq $global:__awscli_sso_ext_use
     if ($null -eq $global:__awscli_sso_ext_user_prompt) {
         $global:__awscli_sso_ext_user_prompt = { 'PS ' + $PWD.Path + '> ' }
     }
-    Set-Item -Path 'Function:global:prompt' -Value $function:__awscli_sso_ext_prompt
+    Microsoft.PowerShell.Management\Set-Item -Path 'Function:global:prompt' -Value $function:__awscli_sso_ext_prompt
 }
 
 # --- Profile completion (issue 6) -----------------------------------------------------
@@ -435,7 +435,7 @@ function global:__awscli_sso_ext_shlex_split {
 # The text of the file named by $Path (~/ expanded), or an empty string.
 function global:__awscli_sso_ext_file_text {
     param([string] $Path)
-    if ($Path.StartsWith('~/')) { $Path = Join-Path -Path $HOME -ChildPath $Path.Substring(2) }
+    if ($Path.StartsWith('~/')) { $Path = Microsoft.PowerShell.Management\Join-Path -Path $HOME -ChildPath $Path.Substring(2) }
     try { return [System.IO.File]::ReadAllText($Path) } catch { return '' }
 }
 
@@ -443,9 +443,9 @@ function global:__awscli_sso_ext_file_text {
 # the text of either file changed (its hash: the texts themselves are local).
 function global:__awscli_sso_ext_profiles {
     $config = $env:AWS_CONFIG_FILE
-    if (-not $config) { $config = Join-Path -Path $HOME -ChildPath '.aws/config' }
+    if (-not $config) { $config = Microsoft.PowerShell.Management\Join-Path -Path $HOME -ChildPath '.aws/config' }
     $credentials = $env:AWS_SHARED_CREDENTIALS_FILE
-    if (-not $credentials) { $credentials = Join-Path -Path $HOME -ChildPath '.aws/credentials' }
+    if (-not $credentials) { $credentials = Microsoft.PowerShell.Management\Join-Path -Path $HOME -ChildPath '.aws/credentials' }
     $configText = __awscli_sso_ext_file_text $config
     $credentialsText = __awscli_sso_ext_file_text $credentials
     # The cache key is a SHA-256 of both texts, never the texts: no key, token or other
@@ -506,18 +506,18 @@ function global:__awscli_sso_ext_complete_delegate {
     try { $real = __awscli_sso_ext_real_aws } catch { }
     $completer = $null
     if ($real) {
-        $folder = Split-Path -Path $real.Source -Parent
+        $folder = Microsoft.PowerShell.Management\Split-Path -Path $real.Source -Parent
         $candidates = @(
-            (Join-Path -Path $folder -ChildPath 'aws_completer.exe'),
-            (Join-Path -Path $folder -ChildPath 'aws_completer'),
-            (Join-Path -Path (Split-Path -Path $folder -Parent) -ChildPath 'libexec/aws_completer')
+            (Microsoft.PowerShell.Management\Join-Path -Path $folder -ChildPath 'aws_completer.exe'),
+            (Microsoft.PowerShell.Management\Join-Path -Path $folder -ChildPath 'aws_completer'),
+            (Microsoft.PowerShell.Management\Join-Path -Path (Microsoft.PowerShell.Management\Split-Path -Path $folder -Parent) -ChildPath 'libexec/aws_completer')
         )
-        $completer = $candidates | Where-Object { Test-Path -LiteralPath $_ -PathType Leaf } | Select-Object -First 1
+        $completer = $candidates | Microsoft.PowerShell.Core\Where-Object { Microsoft.PowerShell.Management\Test-Path -LiteralPath $_ -PathType Leaf } | Microsoft.PowerShell.Utility\Select-Object -First 1
     }
     if (-not $completer) {
-        $completer = $env:PATH -split [System.IO.Path]::PathSeparator | Where-Object { $_ } |
-            ForEach-Object { Join-Path -Path $_ -ChildPath 'aws_completer' } |
-            Where-Object { Test-Path -LiteralPath $_ -PathType Leaf } | Select-Object -First 1
+        $completer = $env:PATH -split [System.IO.Path]::PathSeparator | Microsoft.PowerShell.Core\Where-Object { $_ } |
+            Microsoft.PowerShell.Core\ForEach-Object { Microsoft.PowerShell.Management\Join-Path -Path $_ -ChildPath 'aws_completer' } |
+            Microsoft.PowerShell.Core\Where-Object { Microsoft.PowerShell.Management\Test-Path -LiteralPath $_ -PathType Leaf } | Microsoft.PowerShell.Utility\Select-Object -First 1
         if (-not $completer) { return }
     }
     $savedLine = $env:COMP_LINE
@@ -525,7 +525,7 @@ function global:__awscli_sso_ext_complete_delegate {
     try {
         $env:COMP_LINE = $Line
         $env:COMP_POINT = [string] $Line.Length
-        & $completer | ForEach-Object { $_.TrimEnd() } | Where-Object { $_ }
+        & $completer | Microsoft.PowerShell.Core\ForEach-Object { $_.TrimEnd() } | Microsoft.PowerShell.Core\Where-Object { $_ }
     } finally {
         $env:COMP_LINE = $savedLine
         $env:COMP_POINT = $savedPoint
@@ -538,8 +538,8 @@ function global:__awscli_sso_ext_complete {
     if ($line.Length -gt $CursorPosition - $CommandAst.Extent.StartOffset) {
         $line = $line.Substring(0, [Math]::Max(0, $CursorPosition - $CommandAst.Extent.StartOffset))
     }
-    $words = @($CommandAst.CommandElements | Select-Object -Skip 1 | ForEach-Object { $_.Extent.Text })
-    if ($WordToComplete -and $words.Count -gt 0) { $words = @($words | Select-Object -SkipLast 1) }
+    $words = @($CommandAst.CommandElements | Microsoft.PowerShell.Utility\Select-Object -Skip 1 | Microsoft.PowerShell.Core\ForEach-Object { $_.Extent.Text })
+    if ($WordToComplete -and $words.Count -gt 0) { $words = @($words | Microsoft.PowerShell.Utility\Select-Object -SkipLast 1) }
     $prefix = [string] $WordToComplete
     $typed = $prefix.Trim([char] 39, [char] 34)
     $prev = if ($words.Count -gt 0) { $words[-1] } else { '' }
@@ -567,20 +567,20 @@ function global:__awscli_sso_ext_complete {
         $ours = @('--profile', '--format', '--credentials', '--unset', '--no-login', '--no-browser')
     }
     if ($null -ne $ours) {
-        $ours | Where-Object { $_.StartsWith($typed, [System.StringComparison]::Ordinal) } |
-            ForEach-Object { __awscli_sso_ext_result $_ }
+        $ours | Microsoft.PowerShell.Core\Where-Object { $_.StartsWith($typed, [System.StringComparison]::Ordinal) } |
+            Microsoft.PowerShell.Core\ForEach-Object { __awscli_sso_ext_result $_ }
         return
     }
     $delegated = @(__awscli_sso_ext_complete_delegate $line)
     if (-not $command -and -not $typed.StartsWith('-')) {
-        $delegated += @('sso-switch', 'sso-env') | Where-Object {
+        $delegated += @('sso-switch', 'sso-env') | Microsoft.PowerShell.Core\Where-Object {
             $_.StartsWith($typed, [System.StringComparison]::Ordinal) -and $delegated -cnotcontains $_
         }
     }
-    $delegated | ForEach-Object { __awscli_sso_ext_result $_ 'ParameterName' }
+    $delegated | Microsoft.PowerShell.Core\ForEach-Object { __awscli_sso_ext_result $_ 'ParameterName' }
 }
 
-Register-ArgumentCompleter -Native -CommandName 'aws' -ScriptBlock {
+Microsoft.PowerShell.Core\Register-ArgumentCompleter -Native -CommandName 'aws' -ScriptBlock {
     param($WordToComplete, $CommandAst, $CursorPosition)
     __awscli_sso_ext_complete $WordToComplete $CommandAst $CursorPosition
 }

@@ -80,7 +80,7 @@ function aws {
     fi
 }
 
-# --- Prompt segment (issue 5) ---------------------------------------------------------
+# --- Prompt segment -------------------------------------------------------------------
 # `aws_sso_prompt` prints the segment (profile, role@account, region, time left of the SSO
 # session), and AWS_SSO_PROMPT holds it, refreshed before every prompt through
 # PROMPT_COMMAND, so `PS1='${AWS_SSO_PROMPT:+$AWS_SSO_PROMPT }\w \$ '` costs no subshell.
@@ -425,7 +425,7 @@ if [[ $- == *i* ]]; then
     [[ ${AWS_SSO_PROMPT_AUTO-} != 1 ]] || __awscli_sso_ext_auto=1
 fi
 
-# --- Profile completion (issue 6) -----------------------------------------------------
+# --- Profile completion ---------------------------------------------------------------
 # TAB after `aws sso-switch`, `aws sso-env --profile` or `aws ANYTHING --profile` lists the
 # profiles botocore sees: `[default]` and `[profile NAME]` of AWS_CONFIG_FILE (NAME split
 # shell-style like botocore does: `[profile "my team"]` is `my team`; a header it can't

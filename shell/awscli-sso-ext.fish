@@ -84,7 +84,7 @@ function aws --description 'aws, where `aws sso-switch` moves this shell (awscli
     end
 end
 
-# --- Prompt segment (issue 5) ---------------------------------------------------------
+# --- Prompt segment -------------------------------------------------------------------
 # `aws_sso_prompt` prints the segment (profile, role@account, region, time left of the SSO
 # session), and AWS_SSO_PROMPT holds it, refreshed before every prompt by a handler of the
 # fish_prompt event, so a fish_prompt or fish_right_prompt can print it with
@@ -188,7 +188,7 @@ function aws_sso_prompt --description 'Print the AWS SSO prompt segment (awscli-
     return $__awscli_sso_ext_status
 end
 
-# --- Profile completion (issue 6) -----------------------------------------------------
+# --- Profile completion ---------------------------------------------------------------
 # TAB after `aws sso-switch`, `aws sso-env --profile` or `aws ANYTHING --profile` lists the
 # profiles botocore sees: `[default]` and `[profile NAME]` of AWS_CONFIG_FILE (NAME split
 # shell-style like botocore: `[profile "my team"]` is `my team`; a header it can't split,

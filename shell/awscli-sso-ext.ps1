@@ -110,7 +110,7 @@ function global:aws {
     }
 }
 
-# --- Prompt segment (issue 5) ---------------------------------------------------------
+# --- Prompt segment -------------------------------------------------------------------
 # `aws_sso_prompt` returns the segment (profile, role@account, region, time left of the SSO
 # session) and sets $env:AWS_SSO_PROMPT (with colours), $env:AWS_SSO_PROMPT_TEXT (without)
 # and $env:AWS_SSO_PROMPT_STATE (ok, warn, expired, renews, plain for no SSO, or nothing
@@ -371,7 +371,7 @@ if ($env:AWS_SSO_PROMPT_AUTO -eq '1' -and $null -eq $global:__awscli_sso_ext_use
     Microsoft.PowerShell.Management\Set-Item -Path 'Function:global:prompt' -Value $function:__awscli_sso_ext_prompt
 }
 
-# --- Profile completion (issue 6) -----------------------------------------------------
+# --- Profile completion ---------------------------------------------------------------
 # TAB after `aws sso-switch`, `aws sso-env --profile` or `aws ANYTHING --profile` lists the
 # profiles botocore sees: `[default]` and `[profile NAME]` of AWS_CONFIG_FILE (NAME split
 # shell-style like botocore: `[profile 'my team']` is `my team`; a header it can't split,

@@ -83,7 +83,7 @@ function aws {
     fi
 }
 
-# --- Prompt segment (issue 5) ---------------------------------------------------------
+# --- Prompt segment -------------------------------------------------------------------
 # `aws_sso_prompt` prints the segment (profile, role@account, region, time left of the SSO
 # session), and AWS_SSO_PROMPT holds it, refreshed before every prompt by a precmd hook
 # (first in precmd_functions, added once), so `setopt prompt_subst` and
@@ -473,7 +473,7 @@ if [[ -o interactive ]]; then
     }
 fi
 
-# --- Profile completion (issue 6) -----------------------------------------------------
+# --- Profile completion ---------------------------------------------------------------
 # TAB after `aws sso-switch`, `aws sso-env --profile` or `aws ANYTHING --profile` lists the
 # profiles botocore sees: `[default]` and `[profile NAME]` of AWS_CONFIG_FILE (NAME split
 # shell-style like botocore: `[profile "my team"]` is `my team`; a header it can't split,

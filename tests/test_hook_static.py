@@ -39,8 +39,8 @@ def test_prose_header_reserved_places_and_footer_with_the_rc_line(shell):
     header = lines[: lines.index("")]
     assert len(header) >= 10 and all(line.startswith("#") for line in header)
     assert "sso-switch" in text and "aws-sso-ext hook" in text
-    assert "# --- Prompt segment (issue 5)" in text
-    assert "# --- Profile completion (issue 6)" in text
+    assert "# --- Prompt segment ---" in text
+    assert "# --- Profile completion ---" in text
     extension = HOOK_EXTENSIONS[shell]
     assert lines[-1] == f"#     {LOAD[shell]} /path/to/awscli-sso-ext.{extension}"
     assert text.endswith("\n") and not text.endswith("\n\n")

@@ -21,9 +21,7 @@ PWSH = shutil.which("pwsh")
 def prompt_section() -> str:
     """The PowerShell prompt section without comments and blank lines."""
     text = hook_file("powershell").read_text(encoding="ascii")
-    section = text[
-        text.index("# --- Prompt segment ---") : text.index("# --- Profile completion")
-    ]
+    section = text[text.index("# --- Prompt segment ---") : text.index("# --- Profile completion")]
     return "\n".join(
         line for line in section.splitlines() if line.strip() and not line.lstrip().startswith("#")
     )

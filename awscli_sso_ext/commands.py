@@ -45,10 +45,18 @@ class _EnvironmentCommand(BasicCommand):
             return 1
         if text:
             self._write(text)
+        self._refresh_switch_index()
         return 0
 
     def _output(self, parsed_args, parsed_globals) -> str:
         raise NotImplementedError
+
+    @staticmethod
+    def _refresh_switch_index() -> None:
+        """Keep the index the shell hooks switch from current (never fails the command)."""
+        from awscli_sso_ext.switch_index import refresh_quietly
+
+        refresh_quietly()
 
     def _sso_environment(self, profile, region, parsed_args, *, credentials=False, verify=False):
         """The profile's environment, after logging in when its SSO session has lapsed."""

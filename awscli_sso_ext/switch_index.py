@@ -1,16 +1,18 @@
 """The switch index: each profile's `aws sso-switch` code, rendered per shell, for the hooks.
 
 The hooks read it with builtins only and evaluate a profile's code without starting the plugin
-when the index proves the plugin would print exactly that code now. Layout, in
+when the index proves the plugin would print exactly that code now. In
 ``$XDG_CACHE_HOME/awscli-sso-ext/`` (folder 0700, files 0600):
 
-- ``switch.<shell>`` (bash, zsh, fish, ps1), one line each: the format line, the shell, HOME,
-  the config file's path and ``present`` or ``absent``, the same for the credentials file,
-  the code file of ``--unset``, the number N of profiles, the N profile names (sorted by
-  their UTF-8 bytes, one a line: names are data, compared whole), N data lines
-  ``code file<TAB>last second a switch needs no login, or -<TAB>token file``, and ``end``.
-- ``code-<sha256>``: the code, as the shell module renders it, of one environment; named by
-  its content, so a file never changes once written and the shells share identical ones.
+- ``switch.<shell>`` (bash, zsh, fish, ps1): the format line, the shell, HOME, the config
+  file's path and ``present`` or ``absent``, the same for the credentials file, the code file
+  of ``--unset``; then the login token files, each with the last epoch second at which the
+  plugin would not log in for it; the profile names, sorted by their UTF-8 bytes (names are
+  data, compared whole); for each name its code file and the number of its token file (0:
+  no SSO); and ``end``. Lists are one item a line, except for fish, which reads a list
+  faster as one line of tab-separated items (no item holds a control character).
+- ``code-<sha256>``: one environment's code, as the shell module renders it; named by its
+  content, so a file never changes once written and shells with the same syntax share it.
   The statement about AWS_SSO_EXT_PREVIOUS_PROFILE is left out: it depends on the shell's
   own AWS_PROFILE, so the hook makes it.
 - ``switch.seal``: written last, its mtime just after every file above. A file written by
@@ -49,6 +51,7 @@ INDEX_FILES = {
 }
 SEAL_FILE = "switch.seal"
 CODE_PREFIX = "code-"
+_CODE_DIGITS = 32  # of the SHA-256 of the code, in hex: 128 bits
 _LOCK_FILE = ".lock"
 _TEMP_PREFIX = ".tmp-"
 _STALE_TEMP_SECONDS = 3600
@@ -60,11 +63,10 @@ _EPOCH = datetime.fromtimestamp(0, timezone.utc)
 
 @dataclass(frozen=True)
 class _Entry:
-    """One profile in the index: its code per shell and when that code stops being current."""
+    """One profile in the index: its environment and its login's token file, if any."""
 
     name: str
     environment: dict
-    fast_until: int | None  # the last epoch second a switch needs no login; None: no login ever
     token_file: str  # "" for a profile without SSO
 
 
@@ -99,7 +101,8 @@ def refresh() -> bool:
     if not (os.path.isabs(config) and os.path.isabs(credentials)):
         return False
     watched = {config: _stamp(config), credentials: _stamp(credentials)}
-    entries = _entries(watched)
+    logins: dict = {}
+    entries = _entries(watched, logins)
     if entries is None:
         return False
     files = [
@@ -112,7 +115,7 @@ def refresh() -> bool:
     if not _private_folder(folder):
         return False
     with _lock(folder):
-        return _publish(folder, files, entries, watched)
+        return _publish(folder, files, entries, logins, watched)
 
 
 def _botocore_path(variable: str, default: str) -> str:
@@ -134,8 +137,9 @@ def _stamp(path: str):
     return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
-def _entries(watched: dict) -> list | None:
-    """The profiles the index can answer for, reading the files after `watched` was taken."""
+def _entries(watched: dict, logins: dict) -> list | None:
+    """The profiles the index can answer for, read after `watched` was taken; `logins` gets
+    each token file with the last second at which the plugin would not log in for it."""
     import botocore.session
     from botocore.exceptions import BotoCoreError
 
@@ -156,7 +160,6 @@ def _entries(watched: dict) -> list | None:
         except SsoExtError:
             continue
         env = environment.profile_environment(profile)
-        fast_until = None
         token_file = ""
         if profile.sso is not None:
             token_file = tokens.token_path(profile.sso.start_url, profile.sso.session_name)
@@ -167,8 +170,10 @@ def _entries(watched: dict) -> list | None:
             if token is None or not _one_line(token_file):
                 continue  # no login to show: the plugin logs in
             env.update(environment.login_metadata(token_file, tokens.format_time(token.expires_at)))
-            fast_until = _no_login_until(token, profile.sso.session_name is not None)
-        entries.append(_Entry(name, env, fast_until, token_file))
+            # The token file's name is the sha1 of the session name or of the start URL:
+            # one file never serves both kinds of profile.
+            logins[token_file] = _no_login_until(token, profile.sso.session_name is not None)
+        entries.append(_Entry(name, env, token_file))
     return entries
 
 
@@ -238,24 +243,42 @@ def _lock(folder: str):
         os.close(fd)
 
 
-def _publish(folder: str, files: list, entries: list, watched: dict) -> bool:
+def _publish(folder: str, files: list, entries: list, logins: dict, watched: dict) -> bool:
+    sealed = _mtime(os.path.join(folder, SEAL_FILE))
     code_files: dict = {}  # code text -> file name
     prepared = []  # (index path, temporary path)
+    token_files = sorted(logins)
+    token_numbers = {path: number for number, path in enumerate(token_files, 1)}
     try:
         for shell, file_name in INDEX_FILES.items():
             output_format = FORMATS[shell]
-            lines = [FORMAT_LINE, shell, *files]
-            lines.append(_code_file(folder, code_files, output_format, _unset_environment()))
-            names, data = [], []
+            unset_code = _code_file(folder, sealed, code_files, output_format, _unset_environment())
+            names, codes, numbers = [], [], []
             for entry in entries:
                 try:
-                    code = _code_file(folder, code_files, output_format, entry.environment)
+                    code = _code_file(folder, sealed, code_files, output_format, entry.environment)
                 except UnrepresentableValueError:
                     continue
-                until = "-" if entry.fast_until is None else str(entry.fast_until)
                 names.append(entry.name)
-                data.append(f"{code}\t{until}\t{entry.token_file}")
-            lines += [str(len(names)), *names, *data, "end"]
+                codes.append(code)
+                numbers.append(str(token_numbers.get(entry.token_file, 0)))
+            lines = [FORMAT_LINE, shell, *files, unset_code]
+            if shell == "fish":
+                lines += [
+                    "\t".join(str(logins[path]) for path in token_files),
+                    "\t".join(token_files),
+                    str(len(names)),
+                    "\t".join(names),
+                    "\t".join(codes),
+                    "\t".join(numbers),
+                ]
+            else:
+                lines.append(str(len(token_files)))
+                lines += [f"{logins[path]}\t{path}" for path in token_files]
+                lines.append(str(len(names)))
+                lines += names
+                lines += [f"{code}\t{number}" for code, number in zip(codes, numbers)]
+            lines.append("end")
             text = "".join(line + "\n" for line in lines)
             prepared.append((os.path.join(folder, file_name), _write_temporary(folder, text)))
         if any(_stamp(path) != stamp for path, stamp in watched.items()):
@@ -272,28 +295,42 @@ def _publish(folder: str, files: list, entries: list, watched: dict) -> bool:
     return True
 
 
+def _mtime(path: str) -> int | None:
+    try:
+        return os.lstat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
 def _unset_environment() -> dict:
     cleared = environment.cleared_environment()
     del cleared[environment.PREVIOUS_PROFILE]
     return cleared
 
 
-def _code_file(folder: str, code_files: dict, output_format, env: dict) -> str:
-    """The name of the file holding `env` rendered in `output_format`, written if missing."""
+def _code_file(folder: str, sealed: int | None, code_files: dict, output_format, env: dict) -> str:
+    """The name of the file holding `env` rendered in `output_format`, written unless a file
+    of ours with that content was sealed already (no one wrote it after the seal)."""
     code = output_format.render(env)
     if code in code_files:
         return code_files[code]
-    name = CODE_PREFIX + hashlib.sha256(code.encode("utf-8")).hexdigest()
+    data = code.encode("utf-8")
+    name = CODE_PREFIX + hashlib.sha256(data).hexdigest()[:_CODE_DIGITS]
     path = os.path.join(folder, name)
     try:
         info = os.lstat(path)
-        current = stat.S_ISREG(info.st_mode) and _ours(info) and not info.st_mode & 0o077
     except OSError:
-        current = False
-    if current:
-        with open(path, encoding="utf-8", newline="") as existing:
-            current = existing.read() == code
-    if not current:
+        info = None
+    reusable = (
+        info is not None
+        and sealed is not None
+        and stat.S_ISREG(info.st_mode)
+        and _ours(info)
+        and not info.st_mode & 0o077
+        and info.st_size == len(data)
+        and info.st_mtime_ns < sealed
+    )
+    if not reusable:
         os.replace(_write_temporary(folder, code), path)
     code_files[code] = name
     return name

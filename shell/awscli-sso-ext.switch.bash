@@ -36,7 +36,8 @@ __awscli_sso_ext_index_covers() {
 # __awscli_sso_ext_previous (the code refers to it); fails when the index can't prove it.
 __awscli_sso_ext_switch_code() {
     builtin local LC_ALL=C target="$1" name='' current='' home="${HOME-}" folder index seal
-    builtin local config credentials count data file until token now code lo hi mid
+    builtin local config credentials tokens first count data file number until token now code
+    builtin local lo hi mid
     builtin local -a lines parts
     [[ $home == /* ]] || builtin return 1
     if [[ -n ${AWS_PROFILE-} && ${AWS_PROFILE@a} == *x* ]]; then
@@ -60,9 +61,13 @@ __awscli_sso_ext_switch_code() {
     [[ -d $folder && ! -L $folder && -O $folder && -f $index && ! -L $index && -O $index &&
         -f $seal && ! -L $seal && -O $seal && $seal -nt $index ]] || builtin return 1
     builtin mapfile -t lines 2>/dev/null <"$index" || builtin return 1
-    count=${lines[8]-}
-    [[ $count == [0-9]* && $count != *[!0-9]* ]] && ((${#lines[@]} == 10 + 2 * count)) &&
-        [[ ${lines[9 + 2 * count]} == end ]] || builtin return 1
+    # Lines: 0-7 the header, 8 the number T of token files, T lines "last second<TAB>path",
+    # the number N of names, N names, N lines "code file<TAB>token number", `end`.
+    tokens=${lines[8]-}
+    [[ $tokens == [0-9]* && $tokens != *[!0-9]* ]] || builtin return 1
+    first=$((10 + tokens)) count=${lines[9 + tokens]-}
+    [[ $count == [0-9]* && $count != *[!0-9]* ]] && ((${#lines[@]} == first + 2 * count + 1)) &&
+        [[ ${lines[first + 2 * count]} == end ]] || builtin return 1
     config=${AWS_CONFIG_FILE-$home/.aws/config}
     credentials=${AWS_SHARED_CREDENTIALS_FILE-$home/.aws/credentials}
     [[ ${lines[0]} == 'awscli-sso-ext switch index 1' && ${lines[1]} == bash &&
@@ -70,9 +75,9 @@ __awscli_sso_ext_switch_code() {
         __awscli_sso_ext_index_covers "$index" "$config" "${lines[4]}" &&
         __awscli_sso_ext_index_covers "$index" "$credentials" "${lines[6]}" || builtin return 1
     if [[ -z $name ]]; then
-        file=${lines[7]} until=- token=''
+        file=${lines[7]} number=0
     else
-        lo=9 hi=$((9 + count))
+        lo=$first hi=$((first + count))
         while ((lo < hi)); do
             mid=$(((lo + hi) / 2))
             if [[ ${lines[mid]} < "$name" ]]; then
@@ -81,19 +86,20 @@ __awscli_sso_ext_switch_code() {
                 hi=$mid
             fi
         done
-        ((lo < 9 + count)) && [[ ${lines[lo]} == "$name" ]] || builtin return 1
+        ((lo < first + count)) && [[ ${lines[lo]} == "$name" ]] || builtin return 1
         data=${lines[lo + count]}
-        file=${data%%$'\t'*} data=${data#*$'\t'}
-        until=${data%%$'\t'*} token=${data#*$'\t'}
+        file=${data%%$'\t'*} number=${data#*$'\t'}
     fi
-    if [[ -n $token ]]; then
+    if [[ $number != 0 ]]; then
+        [[ $number == [1-9]* && $number != *[!0-9]* ]] && ((number <= tokens)) ||
+            builtin return 1
+        data=${lines[8 + number]}
+        until=${data%%$'\t'*} token=${data#*$'\t'}
         [[ $until == [0-9]* && $until != *[!0-9]* && -f $token && $index -nt $token ]] ||
             builtin return 1
         now=${EPOCHSECONDS-}
         [[ -n $now ]] || builtin printf -v now '%(%s)T' -1
         ((now <= until)) || builtin return 1
-    elif [[ $until != - ]]; then
-        builtin return 1
     fi
     [[ $file == code-?* && $file != *[!0-9a-z-]* ]] || builtin return 1
     file=$folder/$file

@@ -67,7 +67,16 @@ end
 # a command substitution, because fish gives a command substitution no stdin when the
 # function's own stdin is redirected, and a login may read stdin. The plugin quotes every
 # value for fish; stdin and stderr stay the caller's.
+#
+# `aws sso-switch PROFILE`, `aws sso-switch -` and `aws sso-switch --unset`, with nothing
+# else on the line, first ask the index the plugin keeps (awscli-sso-ext.switch.fish): when
+# it proves the plugin would print the code it holds, that code is sourced and no process
+# starts. On any doubt the plugin runs. AWS_SSO_SWITCH_FAST=0 always runs the plugin.
 function __awscli_sso_ext_switch --description 'Run aws sso-switch and source its output'
+    if test (count $argv) -eq 2 -a "$argv[1]" = sso-switch -a "$AWS_SSO_SWITCH_FAST" != 0
+        and __awscli_sso_ext_switch_fast $argv[2]
+        return 0
+    end
     AWS_SSO_EXT_SHELL=fish command aws $argv | read -lz __awscli_sso_ext_code
     set -l __awscli_sso_ext_status $pipestatus[1]
     if test $__awscli_sso_ext_status -ne 0
@@ -92,9 +101,9 @@ end
 # AWS_SSO_PROMPT_STATE one of ok, warn, expired, renews, plain (no SSO) or nothing (no
 # profile). docs/prompt.md lists the options; the look and the meaning are the bash hook's.
 #
-# Builtins only (`read`, `string`, `math`), except the clock: fish has no builtin one, so a
-# prompt with an SSO profile runs one `date +%s`. A half-written token file (AWS CLI v2
-# writes in place) keeps the last good value.
+# Builtins only (`read`, `string`, `math`, and `path` or /proc for the clock: see
+# __awscli_sso_ext_now). A half-written token file (AWS CLI v2 writes in place) keeps the
+# last good value.
 #
 # Names are data: control characters are stripped, and fish prints a prompt's text as it is
 # (it never expands it again) and measures the width of the colour codes right.
@@ -106,6 +115,15 @@ set __awscli_sso_ext_here (builtin string replace -r -- '/[^/]*$' '' $__awscli_s
 builtin eval "function __awscli_sso_ext_prompt_load --description 'Load the awscli-sso-ext prompt code'
     builtin source "(builtin string escape -- $__awscli_sso_ext_here/awscli-sso-ext.prompt.fish)"
 end"
+builtin eval "function __awscli_sso_ext_switch_load --description 'Load the awscli-sso-ext fast switch'
+    builtin source "(builtin string escape -- $__awscli_sso_ext_here/awscli-sso-ext.switch.fish)"
+end"
+
+# The fast switch lives in awscli-sso-ext.switch.fish beside this file, sourced at the first
+# switch; until then this stand-in loads it, which replaces it, and calls the real function.
+function __awscli_sso_ext_switch_fast
+    __awscli_sso_ext_switch_load; and __awscli_sso_ext_switch_fast $argv
+end
 
 # The rendering functions live in awscli-sso-ext.prompt.fish beside this file, sourced the
 # first time a segment is rendered (a shell that never has a profile never loads them):
@@ -121,6 +139,42 @@ end
 
 function __awscli_sso_ext_prompt_place
     __awscli_sso_ext_prompt_load; and __awscli_sso_ext_prompt_place $argv
+end
+
+# The time in epoch seconds. fish has no clock builtin, but `path mtime` (fish 3.5 and later)
+# gives a file's mtime and its age, which add up to the time now; older fish on Linux reads
+# the boot time (/proc/stat) and the uptime (/proc/uptime), within a second; elsewhere one
+# `date` runs. The way is chosen once, at the first call.
+function __awscli_sso_ext_now --description 'The time in epoch seconds'
+    if not set -q __awscli_sso_ext_clock
+        set -g __awscli_sso_ext_clock date
+        if builtin contains -- path (builtin -n)
+            set __awscli_sso_ext_clock path
+        else if test -r /proc/stat -a -r /proc/uptime
+            set __awscli_sso_ext_clock proc
+        end
+    end
+    switch $__awscli_sso_ext_clock
+        case path
+            set -l mtime (builtin path mtime -- /)
+            set -l age (builtin path mtime -R -- /)
+            # The same mtime again: / did not change between the two calls.
+            if test -n "$mtime" -a -n "$age"; and test "$mtime" = (builtin path mtime -- /)
+                builtin math $mtime + $age
+                return
+            end
+        case proc
+            set -l boot (builtin string match -rg -- '^btime (\d+)$' </proc/stat)
+            set -l uptime
+            builtin read uptime </proc/uptime
+            set uptime (builtin string match -rg -- '^(\d+)' "$uptime")
+            if test -n "$boot" -a -n "$uptime"
+                # Both are rounded down: a second more is the closer guess.
+                builtin math $boot + $uptime + 1
+                return
+            end
+    end
+    command date +%s
 end
 
 # Returns its argument: how $status is put back.
@@ -150,7 +204,7 @@ function __awscli_sso_ext_prompt_update --on-event fish_prompt --description 'Re
         end
     end
     if test -n "$AWS_PROFILE"; and test -n "$AWS_SSO_EXT_TOKEN_FILE$AWS_SSO_EXT_EXPIRATION"
-        set now (command date +%s)
+        set now (__awscli_sso_ext_now)
     end
     set key "$key|$AWS_SSO_EXT_TOKEN_FILE|$AWS_PROFILE|$AWS_SSO_EXT_ROLE|$AWS_SSO_EXT_ACCOUNT|$AWS_REGION|$AWS_DEFAULT_REGION|$AWS_SSO_EXT_SESSION|$AWS_SSO_EXT_EXPIRATION"
     set -l due ''

@@ -109,9 +109,9 @@ function __awscli_sso_ext_prompt_render --description 'Render the AWS SSO prompt
         set -g AWS_SSO_PROMPT_STATE ''
         return 0
     end
-    # Only a segment with a time needs the clock (a process): no `date` otherwise.
+    # Only a segment with a time needs the clock.
     if test -n "$AWS_SSO_EXT_TOKEN_FILE$AWS_SSO_EXT_EXPIRATION"
-        set -q now[1]; or set now (command date +%s)
+        set -q now[1]; or set now (__awscli_sso_ext_now)
         set __awscli_sso_ext_next (builtin math $now + 60)
         __awscli_sso_ext_token_times
         set -l warn 15

@@ -73,27 +73,40 @@ function global:__awscli_sso_ext_real_aws {
 # Capture, check, then Invoke-Expression: the code runs whole and only when $LASTEXITCODE is
 # 0, so a failed switch (unknown profile, refused login, Ctrl-C) leaves every variable as it
 # was. AWS_SSO_EXT_SHELL and the console's output encoding (the plugin writes UTF-8) are set
-# for this one command and restored however it ends.
+# for this one command and restored however it ends. `aws sso-switch PROFILE`, `-` and
+# `--unset`, with nothing else on the line, first ask the index (no process when it proves
+# the plugin would print the code it holds); AWS_SSO_SWITCH_FAST=0 always runs the plugin.
 function global:__awscli_sso_ext_switch {
     param([object[]] $Words)
-    $real = __awscli_sso_ext_real_aws
-    $savedShell = $env:AWS_SSO_EXT_SHELL
-    $savedEncoding = [Console]::OutputEncoding
-    $code = $null
-    try {
-        $env:AWS_SSO_EXT_SHELL = 'powershell'
-        try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { }
-        $code = & $real @Words
-    } finally {
-        try { [Console]::OutputEncoding = $savedEncoding } catch { }
-        if ($null -eq $savedShell) {
-            Microsoft.PowerShell.Management\Remove-Item -LiteralPath 'Env:AWS_SSO_EXT_SHELL' -ErrorAction SilentlyContinue
-        } else {
-            $env:AWS_SSO_EXT_SHELL = $savedShell
+    $text = $null
+    $__awscli_sso_ext_previous = $null
+    if ($Words.Count -eq 2 -and [string] $Words[0] -ceq 'sso-switch' -and $env:AWS_SSO_SWITCH_FAST -cne '0') {
+        $fast = __awscli_sso_ext_switch_code ([string] $Words[1])
+        if ($null -ne $fast) {
+            $text = $fast.Code
+            $__awscli_sso_ext_previous = $fast.Previous
         }
     }
-    if ($LASTEXITCODE -ne 0) { return }
-    $text = @($code) -join [Environment]::NewLine
+    if ($null -eq $text) {
+        $real = __awscli_sso_ext_real_aws
+        $savedShell = $env:AWS_SSO_EXT_SHELL
+        $savedEncoding = [Console]::OutputEncoding
+        $code = $null
+        try {
+            $env:AWS_SSO_EXT_SHELL = 'powershell'
+            try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { }
+            $code = & $real @Words
+        } finally {
+            try { [Console]::OutputEncoding = $savedEncoding } catch { }
+            if ($null -eq $savedShell) {
+                Microsoft.PowerShell.Management\Remove-Item -LiteralPath 'Env:AWS_SSO_EXT_SHELL' -ErrorAction SilentlyContinue
+            } else {
+                $env:AWS_SSO_EXT_SHELL = $savedShell
+            }
+        }
+        if ($LASTEXITCODE -ne 0) { return }
+        $text = @($code) -join [Environment]::NewLine
+    }
     if ($text) { Microsoft.PowerShell.Utility\Invoke-Expression -Command $text }
 }
 
@@ -108,6 +121,115 @@ function global:aws {
     } else {
         & $real @args
     }
+}
+
+# Whether $Path is ours, a folder or a file as $Folder says, no link, and writable by no one
+# else (pwsh 7.3 and later on Linux and macOS: UnixFileMode and User; anywhere else, false).
+function global:__awscli_sso_ext_private {
+    param([string] $Path, [bool] $Folder)
+    $item = Microsoft.PowerShell.Management\Get-Item -LiteralPath $Path -Force -ErrorAction SilentlyContinue
+    if ($null -eq $item -or $item.LinkType -or $item.PSIsContainer -ne $Folder) { return $false }
+    if ($null -eq $item.UnixFileMode -or $item.User -cne [Environment]::UserName) { return $false }
+    return (([int] $item.UnixFileMode) -band 18) -eq 0 # 18: written by the group (16) or others (2)
+}
+
+# Whether the file $Newer was written after the file $Older.
+function global:__awscli_sso_ext_newer {
+    param([string] $Newer, [string] $Older)
+    $a = Microsoft.PowerShell.Management\Get-Item -LiteralPath $Newer -Force -ErrorAction SilentlyContinue
+    $b = Microsoft.PowerShell.Management\Get-Item -LiteralPath $Older -Force -ErrorAction SilentlyContinue
+    return $null -ne $a -and $null -ne $b -and $a.LastWriteTimeUtc -gt $b.LastWriteTimeUtc
+}
+
+# Whether the index $Index covers the file $Path recorded as $State (present or absent): an
+# index newer than the file, or a file still absent.
+function global:__awscli_sso_ext_index_covers {
+    param([string] $Index, [string] $Path, [string] $State)
+    if ($State -ceq 'present') {
+        return (Microsoft.PowerShell.Management\Test-Path -LiteralPath $Path -PathType Leaf) -and (__awscli_sso_ext_newer $Index $Path)
+    }
+    return $State -ceq 'absent' -and -not (Microsoft.PowerShell.Management\Test-Path -LiteralPath $Path)
+}
+
+# The code `aws sso-switch $Target` would print now ($Target: a profile, `-` or `--unset`),
+# from the index the plugin keeps in $XDG_CACHE_HOME/awscli-sso-ext (or ~/.cache/...), with
+# the profile being left (the code refers to it as $__awscli_sso_ext_previous); $null when
+# the index can't prove it: then the plugin runs. The rules are the bash hook's
+# (awscli-sso-ext.switch.bash): ours, sealed, built for this HOME and the same config and
+# credentials files and newer than both, the name found by exact (ordinal) comparison, and
+# for an SSO profile an index newer than the token file and a clock at most at the last
+# second at which the plugin would not log in. The index is data: only a code file runs.
+function global:__awscli_sso_ext_switch_code {
+    param([string] $Target)
+    $home_ = $env:HOME
+    if ($IsWindows -or $PSVersionTable.PSEdition -ceq 'Desktop' -or -not $home_ -or -not $home_.StartsWith('/')) { return $null }
+    $current = $env:AWS_PROFILE
+    if (-not $current) { $current = $env:AWS_DEFAULT_PROFILE }
+    if ($Target -ceq '--unset') {
+        $name = ''
+    } elseif ($Target -ceq '-') {
+        $name = $env:AWS_SSO_EXT_PREVIOUS_PROFILE
+        if (-not $name) { return $null }
+    } elseif (-not $Target -or $Target.StartsWith('-')) {
+        return $null
+    } else {
+        $name = $Target
+    }
+    $folder = $env:XDG_CACHE_HOME
+    if (-not $folder -or -not $folder.StartsWith('/')) { $folder = $home_ + '/.cache' }
+    $folder = $folder + '/awscli-sso-ext'
+    $index = $folder + '/switch.ps1'
+    $seal = $folder + '/switch.seal'
+    if (-not ((__awscli_sso_ext_private $folder $true) -and (__awscli_sso_ext_private $index $false) -and
+            (__awscli_sso_ext_private $seal $false) -and (__awscli_sso_ext_newer $seal $index))) { return $null }
+    try { $lines = [System.IO.File]::ReadAllLines($index) } catch { return $null }
+    # Lines: 0-7 the header, 8 the number T of token files, T lines "last second<TAB>path",
+    # the number N of names, N names, N lines "code file<TAB>token number", `end`.
+    $tab = [char] 9
+    $tokens = 0
+    $count = 0
+    if ($lines.Count -lt 11 -or -not [int]::TryParse($lines[8], [ref] $tokens) -or $tokens -lt 0 -or
+        -not [int]::TryParse($lines[9 + $tokens], [ref] $count) -or $count -lt 0) { return $null }
+    $first = 10 + $tokens
+    $config = $home_ + '/.aws/config'
+    if ($null -ne $env:AWS_CONFIG_FILE) { $config = $env:AWS_CONFIG_FILE }
+    $credentials = $home_ + '/.aws/credentials'
+    if ($null -ne $env:AWS_SHARED_CREDENTIALS_FILE) { $credentials = $env:AWS_SHARED_CREDENTIALS_FILE }
+    if ($lines.Count -ne $first + 2 * $count + 1 -or $lines[-1] -cne 'end' -or
+        $lines[0] -cne 'awscli-sso-ext switch index 1' -or $lines[1] -cne 'powershell' -or
+        $lines[2] -cne $home_ -or $lines[3] -cne $config -or $lines[5] -cne $credentials -or
+        -not (__awscli_sso_ext_index_covers $index $config $lines[4]) -or
+        -not (__awscli_sso_ext_index_covers $index $credentials $lines[6])) { return $null }
+    $file = $lines[7]
+    $number = 0
+    if ($name) {
+        if ($count -eq 0) { return $null }
+        $at = [Array]::IndexOf([string[]] $lines[$first..($first + $count - 1)], [string] $name)
+        if ($at -lt 0) { return $null }
+        $data = $lines[$first + $count + $at].Split($tab, 2)
+        $file = $data[0]
+        if ($data.Count -ne 2 -or -not [int]::TryParse($data[1], [ref] $number)) { return $null }
+    }
+    if ($number -ne 0) {
+        if ($number -lt 1 -or $number -gt $tokens) { return $null }
+        $login = $lines[8 + $number].Split($tab, 2)
+        $until = [long] 0
+        if ($login.Count -ne 2 -or -not [long]::TryParse($login[0], [ref] $until) -or
+            -not (Microsoft.PowerShell.Management\Test-Path -LiteralPath $login[1] -PathType Leaf) -or
+            -not (__awscli_sso_ext_newer $index $login[1]) -or
+            [DateTimeOffset]::UtcNow.ToUnixTimeSeconds() -gt $until) { return $null }
+    }
+    if ($file -cnotmatch '^code-[0-9a-f]+$') { return $null }
+    $file = $folder + '/' + $file
+    if (-not ((__awscli_sso_ext_private $file $false) -and (__awscli_sso_ext_newer $seal $file))) { return $null }
+    try { $code = [System.IO.File]::ReadAllText($file) } catch { return $null }
+    if (-not $code.EndsWith([string] [char] 10)) { return $null }
+    if ($current -and $current -cne $name) {
+        $code += '$env:AWS_SSO_EXT_PREVIOUS_PROFILE = $__awscli_sso_ext_previous' + [char] 10
+    } elseif (-not $name) {
+        $code += 'Remove-Item -LiteralPath Env:AWS_SSO_EXT_PREVIOUS_PROFILE -ErrorAction SilentlyContinue' + [char] 10
+    }
+    return @{ Code = $code; Previous = $current }
 }
 
 # --- Prompt segment -------------------------------------------------------------------

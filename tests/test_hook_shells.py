@@ -392,6 +392,13 @@ STATE = {
     "fish": "begin; functions -a -n; echo @@; set -n; echo @@; functions aws __awscli_sso_ext_switch 2>/dev/null; or :; end",
 }
 OURS = {"aws", "__awscli_sso_ext_is_switch", "__awscli_sso_ext_switch"}
+# The fast switch (tests/test_switch_fast.py): stand-ins until awscli-sso-ext.switch.EXT is
+# sourced at the first switch.
+FAST_SWITCH_FUNCTIONS = {
+    "bash": {"__awscli_sso_ext_switch_code", "__awscli_sso_ext_switch_load"},
+    "zsh": {"__awscli_sso_ext_switch_code", "__awscli_sso_ext_switch_load"},
+    "fish": {"__awscli_sso_ext_switch_fast", "__awscli_sso_ext_switch_load"},
+}
 # Profile completion (issue 6, tests/test_completion_*.py).
 COMPLETION_FUNCTIONS = {
     "bash": {  # the rest is in awscli-sso-ext.complete.bash, sourced at the first TAB
@@ -417,33 +424,26 @@ COMPLETION_FUNCTIONS = {
     },
 }
 # The prompt segment (issue 5, tests/test_prompt_*.py).
-PROMPT_FUNCTIONS = {
+PROMPT_FUNCTIONS = {  # stand-ins until awscli-sso-ext.prompt.EXT is sourced at the first render
     "bash": {
         "aws_sso_prompt",
-        "__awscli_sso_ext_colour",
-        "__awscli_sso_ext_epoch_of",
-        "__awscli_sso_ext_inert_text",
-        "__awscli_sso_ext_json_field",
+        "__awscli_sso_ext_prompt_load",
         "__awscli_sso_ext_prompt_place",
         "__awscli_sso_ext_prompt_render",
         "__awscli_sso_ext_prompt_update",
-        "__awscli_sso_ext_token_times",
     },
     "zsh": {
         "aws_sso_prompt",
         "prompt_aws_sso",
-        "__awscli_sso_ext_colour",
-        "__awscli_sso_ext_epoch_of",
-        "__awscli_sso_ext_json_field",
+        "__awscli_sso_ext_prompt_load",
         "__awscli_sso_ext_prompt_place",
         "__awscli_sso_ext_prompt_render",
-        "__awscli_sso_ext_prompt_unplace",
         "__awscli_sso_ext_prompt_update",
-        "__awscli_sso_ext_token_times",
     },
-    "fish": {  # stand-ins until awscli-sso-ext.prompt.fish is sourced at the first render
+    "fish": {
         "aws_sso_prompt",
         "__awscli_sso_ext_json_field",
+        "__awscli_sso_ext_now",
         "__awscli_sso_ext_prompt_load",
         "__awscli_sso_ext_prompt_place",
         "__awscli_sso_ext_prompt_render",
@@ -484,7 +484,7 @@ def test_sourcing_is_silent_adds_only_our_functions_and_twice_changes_nothing(
         state.append((set(functions.split()), set(variables.split()) - VOLATILE, bodies))
     assert state[2] == state[1], "sourcing a second time changed the shell"
     assert state[1][0] - state[0][0] == (
-        OURS | PROMPT_FUNCTIONS.get(shell, set()) | COMPLETION_FUNCTIONS[shell]
+        OURS | FAST_SWITCH_FUNCTIONS[shell] | PROMPT_FUNCTIONS[shell] | COMPLETION_FUNCTIONS[shell]
     )
     assert state[1][1] == state[0][1], "sourcing left variables behind"
 

@@ -480,3 +480,50 @@ def test_a_lapsed_login_runs_the_plugin_which_logs_in(
     again = switch_in(shell, home, env, "staging")
     assert calls(tmp_path) == ["sso-switch staging"]
     assert again == dict(values, stderr="")
+
+
+# --- PowerShell, which can't run here: what its hook would evaluate, statically ------------
+
+
+def powershell_index(home: Path) -> dict:
+    """{name: code text} and the --unset code, from switch.ps1 as its hook reads it."""
+    lines = (index_folder(home) / "switch.ps1").read_text("utf-8").split("\n")[:-1]
+    count_tokens = int(lines[8])
+    count = int(lines[9 + count_tokens])
+    first = 10 + count_tokens
+    assert len(lines) == first + 2 * count + 1 and lines[-1] == "end"
+    names = lines[first : first + count]
+    files = [line.split("\t")[0] for line in lines[first + count : -1]]
+    codes = {n: (index_folder(home) / f).read_text("utf-8") for n, f in zip(names, files)}
+    return codes, (index_folder(home) / lines[7]).read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_the_powershell_hook_would_evaluate_what_the_plugin_prints(home):
+    from collections import Counter
+
+    from conftest import hook_file
+    from test_powershell_grammar import statement_shapes
+
+    prepare(home)
+    run_plugin(home)
+    codes, unset_code = powershell_index(home)
+    # What the hook appends for the profile being left: one assignment from its variable.
+    appended = "$env:AWS_SSO_EXT_PREVIOUS_PROFILE = $__awscli_sso_ext_previous"
+    assert hook_file("powershell").read_text().count(f"'{appended}'") == 1
+    assert statement_shapes(appended) == [("set", "$env:AWS_SSO_EXT_PREVIOUS_PROFILE", None)]
+    previous = ("set", "$env:AWS_SSO_EXT_PREVIOUS_PROFILE", "my team")
+    for name in [*PROFILES, "--unset"]:
+        result = subprocess.run(
+            [str(V1_AWS), "sso-switch", name],
+            env=clean_environment(home, AWS_SSO_EXT_SHELL="powershell", AWS_PROFILE="my team"),
+            capture_output=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr.decode()
+        printed = Counter(statement_shapes(result.stdout.decode("utf-8")))
+        code = unset_code if name == "--unset" else codes[name]
+        evaluated = Counter(statement_shapes(code))
+        if name != "my team":
+            evaluated[previous] += 1
+        assert evaluated == printed, name

@@ -1,5 +1,5 @@
 # PYTHON_ARGCOMPLETE_OK
-"""The `aws-sso-ext` console script: setup, uninstall, doctor, demo and hook."""
+"""The `aws-sso-ext` console script: setup, uninstall, doctor, demo, hook and process."""
 
 from __future__ import annotations
 
@@ -35,6 +35,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--print", dest="print_text", action="store_true", help="print the hook's text"
     )
     hook.set_defaults(handler=run_hook)
+    process = commands.add_parser(
+        "process",
+        help="print a profile's role keys for credential_process (fast when they are cached)",
+        description=(
+            "Prints the JSON a credential_process prints: the role keys of the SSO profile "
+            "PROFILE, from the cache while they are good for 15 minutes more (the standard "
+            "library alone: no AWS CLI start), else through `aws sso-env --profile PROFILE "
+            "--format process`, which logs in when needed. In ~/.aws/config: "
+            "`credential_process = aws-sso-ext process PROFILE`."
+        ),
+    )
+    process.add_argument("profile", metavar="PROFILE", help="an SSO profile of your AWS config")
+    process.set_defaults(handler=run_process)
     return parser
 
 
@@ -130,9 +143,21 @@ def run_hook(args, stdout, stderr) -> int:
     return 0
 
 
+def run_process(args, stdout, stderr) -> int:
+    from awscli_sso_ext.process_credentials import run
+
+    return run(args.profile, stdout, stderr)
+
+
 def main(argv=None, stdout=None, stderr=None) -> int:
     stdout = stdout if stdout is not None else sys.stdout
     stderr = stderr if stderr is not None else sys.stderr
+    words = sys.argv[1:] if argv is None else list(argv)
+    if len(words) == 2 and words[0] == "process" and not words[1].startswith("-"):
+        # Every SDK call on such a profile runs this: no parser, nothing more imported.
+        from awscli_sso_ext.process_credentials import run
+
+        return run(words[1], stdout, stderr)
     parser = build_parser()
     if "_ARGCOMPLETE" in os.environ:
         import argcomplete

@@ -391,9 +391,11 @@ class SsoEnvCommand(_EnvironmentCommand):
         "    aws sso-env --profile prod --format dotenv > .env\n\n"
         "**To give a tool that can't use SSO the role's keys**::\n\n"
         '    eval "$(aws sso-env --profile prod --credentials --format bash)"\n\n'
-        "**To serve those keys to any SDK through credential_process**, in ~/.aws/config::\n\n"
+        "**To serve those keys to any SDK through credential_process**, in ~/.aws/config "
+        "(``aws-sso-ext process`` prints the same JSON as ``--format process``, from the "
+        "cache without starting the AWS CLI while the keys are good)::\n\n"
         "    [profile prod-keys]\n"
-        "    credential_process = aws sso-env --profile prod --format process\n\n"
+        "    credential_process = aws-sso-ext process prod\n\n"
         "**To clear the variables again**::\n\n"
         '    eval "$(aws sso-env --unset --format bash)"\n'
     )

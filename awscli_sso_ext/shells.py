@@ -179,7 +179,9 @@ class ProcessFormat(OutputFormat):
     DOCUMENTATION = (
         "the JSON a `credential_process` prints (Version 1): the role's keys and their "
         "expiry, so tools that can't use SSO get them from "
-        "`credential_process = aws sso-env --profile P --format process`. Implies --credentials."
+        "`credential_process = aws sso-env --profile P --format process`, or faster from "
+        "`credential_process = aws-sso-ext process P` (the same JSON, from the cache without "
+        "starting the AWS CLI). Implies --credentials."
     )
     CAN_UNSET = False
     KEYS = {

@@ -221,6 +221,7 @@ def test_help_documents_each_command_with_examples(aws_cli, home):
     for name in ("bash", "zsh", "fish", "powershell", "dotenv", "json"):
         assert name in text
     assert "aws sso-env --profile prod --format dotenv > .env" in text
+    assert "credential_process = aws-sso-ext process prod" in text
 
 
 def test_without_format_the_calling_shell_is_detected(aws_cli, home):

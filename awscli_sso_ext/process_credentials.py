@@ -1,15 +1,14 @@
-"""`aws-sso-ext process PROFILE`: credential_process JSON from the role-key cache, stdlib only.
+"""`aws-sso-ext process PROFILE`: credential_process JSON from the role-key cache, stdlib only."""
 
-An SDK runs a profile's ``credential_process`` every time it needs keys; going through
-`aws sso-env --format process` costs a full start of the AWS CLI each time. Here the profile
-is read from the config and credentials files as botocore reads them, the role's keys are
-looked up in the cache botocore's SSO provider and AWS CLI v2 share (~/.aws/cli/cache, under
-the key botocore computes), and while they are good for at least botocore's own window (15
-minutes: the keys the plugin would hand out are then these same keys) they are printed as
-the plugin prints them. Anything else - no such profile, no SSO, nothing cached, keys about
-to expire, a file that can't be read - goes the full way: `aws sso-env --profile PROFILE
---format process` (login when needed, fetch, cache), whose output and exit status are ours.
-"""
+# An SDK runs a profile's ``credential_process`` every time it needs keys; going through
+# `aws sso-env --format process` costs a full start of the AWS CLI each time. Here the profile
+# is read from the config and credentials files as botocore reads them, the role's keys are
+# looked up in the cache botocore's SSO provider and AWS CLI v2 share (~/.aws/cli/cache, under
+# the key botocore computes), and while they are good for at least botocore's own window (15
+# minutes: the keys the plugin would hand out are then these same keys) they are printed as
+# the plugin prints them. Anything else - no such profile, no SSO, nothing cached, keys about
+# to expire, a file that can't be read - goes the full way: `aws sso-env --profile PROFILE
+# --format process` (login when needed, fetch, cache), whose output and exit status are ours.
 
 from __future__ import annotations
 

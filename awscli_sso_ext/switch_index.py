@@ -1,26 +1,25 @@
-"""The switch index: each profile's `aws sso-switch` code, rendered per shell, for the hooks.
+"""The switch index: each profile's `aws sso-switch` code, rendered per shell, for the hooks."""
 
-The hooks read it with builtins only and evaluate a profile's code without starting the plugin
-when the index proves the plugin would print exactly that code now. In
-``$XDG_CACHE_HOME/awscli-sso-ext/`` (folder 0700, files 0600):
-
-- ``switch.<shell>`` (bash, zsh, fish, ps1): the format line, the shell, HOME, the config
-  file's path and ``present`` or ``absent``, the same for the credentials file, the code file
-  of ``--unset``; then the login token files, each with the last epoch second at which the
-  plugin would not log in for it; the profile names, sorted by their UTF-8 bytes (names are
-  data, compared whole); for each name its code file and the number of its token file (0:
-  no SSO); and ``end``. Lists are one item a line, except for fish, which reads a list
-  faster as one line of tab-separated items (no item holds a control character).
-- ``code-<sha256>``: one environment's code, as the shell module renders it; named by its
-  content, so a file never changes once written and shells with the same syntax share it.
-  The statement about AWS_SSO_EXT_PREVIOUS_PROFILE is left out: it depends on the shell's
-  own AWS_PROFILE, so the hook makes it.
-- ``switch.seal``: written last, its mtime just after every file above. A file written by
-  anyone afterwards is newer than the seal, and the hooks then ignore the index.
-
-The index is published only if the config, credentials and token files are the same after
-it was written as before they were read, and its files are only ever written by renaming.
-"""
+# The hooks read it with builtins only and evaluate a profile's code without starting the plugin
+# when the index proves the plugin would print exactly that code now. In
+# ``$XDG_CACHE_HOME/awscli-sso-ext/`` (folder 0700, files 0600):
+#
+# - ``switch.<shell>`` (bash, zsh, fish, ps1): the format line, the shell, HOME, the config
+#   file's path and ``present`` or ``absent``, the same for the credentials file, the code file
+#   of ``--unset``; then the login token files, each with the last epoch second at which the
+#   plugin would not log in for it; the profile names, sorted by their UTF-8 bytes (names are
+#   data, compared whole); for each name its code file and the number of its token file (0:
+#   no SSO); and ``end``. Lists are one item a line, except for fish, which reads a list
+#   faster as one line of tab-separated items (no item holds a control character).
+# - ``code-<sha256>``: one environment's code, as the shell module renders it; named by its
+#   content, so a file never changes once written and shells with the same syntax share it.
+#   The statement about AWS_SSO_EXT_PREVIOUS_PROFILE is left out: it depends on the shell's
+#   own AWS_PROFILE, so the hook makes it.
+# - ``switch.seal``: written last, its mtime just after every file above. A file written by
+#   anyone afterwards is newer than the seal, and the hooks then ignore the index.
+#
+# The index is published only if the config, credentials and token files are the same after
+# it was written as before they were read, and its files are only ever written by renaming.
 
 from __future__ import annotations
 

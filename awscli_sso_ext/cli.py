@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
-# Only argparse at start-up: TAB completion (argcomplete) runs this script on every key press.
+# Nothing but os and sys at start-up: TAB completion (argcomplete) runs this script on every
+# key press, and `process` on every SDK call of a profile that uses it; argparse comes with
+# the parser.
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser():
+    """The argparse parser of every command."""
+    import argparse
+
     from awscli_sso_ext.demo_command import add_demo_command  # argparse only
     from awscli_sso_ext.hooks import SHELL_NAMES
 
@@ -52,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_install_commands(commands) -> None:
+    import argparse
+
     shells = ("bash", "zsh", "fish", "powershell", "pwsh")
     setup = commands.add_parser(
         "setup",

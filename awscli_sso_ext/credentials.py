@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from awscli_sso_ext import tokens
+from awscli_sso_ext.role_key_cache import credential_cache_dir, credential_cache_file
 
 
 @dataclass(frozen=True)
@@ -25,11 +24,6 @@ class RoleCredentials:
         return self.expiration.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def credential_cache_dir() -> str:
-    """~/.aws/cli/cache, where CLI v2 keeps role credentials (and `aws sso logout` clears)."""
-    return os.path.expanduser(os.path.join("~", ".aws", "cli", "cache"))
-
-
 @dataclass(frozen=True)
 class ProfileStatus:
     """Where an SSO profile stands, from the caches alone (no network)."""
@@ -37,17 +31,6 @@ class ProfileStatus:
     token_expires_at: datetime | None  # None: not logged in
     can_refresh: bool  # botocore renews the login by itself
     credentials_expire_at: datetime | None  # None: no role keys cached
-
-
-def credential_cache_file(target) -> str:
-    """The file in which botocore's SSO provider caches this role's keys (CLI v2 and us)."""
-    args = {"roleName": target.role_name, "accountId": target.account_id}
-    if target.session_name:
-        args["sessionName"] = target.session_name
-    else:
-        args["startUrl"] = target.start_url
-    text = json.dumps(args, sort_keys=True, separators=(",", ":"))
-    return os.path.join(credential_cache_dir(), hashlib.sha1(text.encode()).hexdigest() + ".json")
 
 
 def profile_status(target, now: datetime) -> ProfileStatus:

@@ -18,14 +18,18 @@ import os
 import shlex
 import sys
 import time
+from collections import namedtuple
 
-from awscli_sso_ext import tokens
-from awscli_sso_ext.credentials import credential_cache_file
-from awscli_sso_ext.profiles import SsoTarget
+# Light modules only: every SDK call on such a profile pays for what is imported here.
+from awscli_sso_ext.role_key_cache import credential_cache_file
 from awscli_sso_ext.shells import FORMATS, ProcessFormat
+from awscli_sso_ext.times import format_time, parse_time
 
 CACHE_WINDOW_SECONDS = 15 * 60
 """botocore's SSO provider fetches new keys when the cached ones have less than this left."""
+
+SsoRole = namedtuple("SsoRole", "account_id role_name start_url sso_region session_name")
+"""An SSO profile's role, with the fields of profiles.SsoTarget that locate its keys."""
 
 
 def run(profile: str, stdout=None, stderr=None) -> int:
@@ -49,18 +53,18 @@ def cached_answer(profile: str, now: float) -> str | None:
         with open(credential_cache_file(target), encoding="utf-8") as cached:
             keys = json.load(cached)["Credentials"]
         values = {name: keys[key] for key, name in ProcessFormat.KEYS.items()}
-        expiration = tokens.parse_time(values["AWS_CREDENTIAL_EXPIRATION"])
+        expiration = parse_time(values["AWS_CREDENTIAL_EXPIRATION"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if not all(isinstance(value, str) and value for value in values.values()):
         return None
     if expiration.timestamp() - now < CACHE_WINDOW_SECONDS:
         return None
-    values["AWS_CREDENTIAL_EXPIRATION"] = tokens.format_time(expiration)
+    values["AWS_CREDENTIAL_EXPIRATION"] = format_time(expiration)
     return FORMATS["process"].render(values)
 
 
-def sso_target(profile: str) -> SsoTarget | None:
+def sso_target(profile: str) -> SsoRole | None:
     """The profile's SSO role as botocore reads the files; None unless it is a complete one."""
     profiles, sessions = _profiles_and_sessions()
     if profiles is None:
@@ -84,7 +88,7 @@ def sso_target(profile: str) -> SsoTarget | None:
         return None  # the plugin names what is missing
     if session_name is not None and not isinstance(session_name, str):
         return None
-    return SsoTarget(str(account), str(role), str(start_url), str(region), session_name)
+    return SsoRole(str(account), str(role), str(start_url), str(region), session_name)
 
 
 def _profiles_and_sessions():

@@ -6,13 +6,18 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Callable, TypeVar
+
+# Parsing and formatting times live in times.py (light to import), and are tokens.* too.
+from awscli_sso_ext.times import TIME_FORMAT as TIME_FORMAT
+from awscli_sso_ext.times import as_utc
+from awscli_sso_ext.times import format_time as format_time
+from awscli_sso_ext.times import parse_time as parse_time
 
 try:
     import fcntl
@@ -22,18 +27,11 @@ except ImportError:  # Windows: writes stay atomic; only check-then-write goes u
 REFRESH_WINDOW = timedelta(minutes=15)
 """botocore refreshes, and `aws sso login` replaces, tokens with less than this left."""
 
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-"""How the CLI writes every time in the cache: UTC, whole seconds."""
-
 _T = TypeVar("_T")
 
 _TOKEN_FIX = "Delete it, then log in again with `aws sso-switch PROFILE` or `aws sso login`."
 _REGISTRATION_FIX = "Delete it; the next login registers a new client."
 _TORN_READ_RETRY_DELAY = 0.05
-_TIME_RE = re.compile(
-    r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?\s*(Z|UTC|[+-]\d{2}:?\d{2})?",
-    re.IGNORECASE,
-)
 
 
 class CacheFileError(Exception):
@@ -112,44 +110,6 @@ def registration_path(
     return os.path.join(sso_cache_dir(cache_dir), key + ".json")
 
 
-# --- Times -----------------------------------------------------------------------------
-
-
-def parse_time(text: str) -> datetime:
-    """An aware UTC datetime from the CLI's format and the variants other SDKs write:
-    fractional seconds, "+00:00" or other offsets, a "UTC" suffix; no zone means UTC."""
-    match = _TIME_RE.fullmatch(text.strip()) if isinstance(text, str) else None
-    if match is None:  # botocore's dateutil would accept more, but nothing writes more
-        raise ValueError("not an ISO 8601 time")
-    day, clock, fraction, zone = match.groups()
-    try:
-        moment = datetime.strptime(f"{day}T{clock}", "%Y-%m-%dT%H:%M:%S")
-        zone_info = _parse_zone(zone)
-    except ValueError:
-        raise ValueError("not a valid time") from None
-    moment = moment.replace(microsecond=int((fraction or "0")[:6].ljust(6, "0")))
-    return moment.replace(tzinfo=zone_info).astimezone(timezone.utc)
-
-
-def _parse_zone(zone: str | None) -> timezone:
-    if zone is None or zone.upper() in ("Z", "UTC"):
-        return timezone.utc
-    sign = -1 if zone[0] == "-" else 1
-    digits = zone[1:].replace(":", "")
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-
-
-def format_time(moment: datetime) -> str:
-    """The CLI's format: UTC, whole seconds, "Z". Naive datetimes are refused."""
-    return _as_utc(moment).strftime(TIME_FORMAT)
-
-
-def _as_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        raise ValueError(f"naive datetime {moment!r}: give it a time zone")
-    return moment.astimezone(timezone.utc)
-
-
 # --- Value objects ---------------------------------------------------------------------
 
 
@@ -183,9 +143,9 @@ class Token:
     )
 
     def __post_init__(self) -> None:
-        self.expires_at = _as_utc(self.expires_at)
+        self.expires_at = as_utc(self.expires_at)
         if self.registration_expires_at is not None:
-            self.registration_expires_at = _as_utc(self.registration_expires_at)
+            self.registration_expires_at = as_utc(self.registration_expires_at)
 
     @classmethod
     def from_dict(cls, data: Any) -> Token:
@@ -248,7 +208,7 @@ class Registration:
     )
 
     def __post_init__(self) -> None:
-        self.expires_at = _as_utc(self.expires_at)
+        self.expires_at = as_utc(self.expires_at)
 
     @classmethod
     def from_dict(cls, data: Any) -> Registration:

@@ -293,9 +293,11 @@ def test_the_profiles_are_botocores(home, monkeypatch):
     assert len(book.names()) == 8  # "two words here" and the unbalanced quote are no profiles
     for name in [*book.names(), "nope", "two words here"]:
         try:
-            expected = book.get(name).sso
+            sso = book.get(name).sso
         except SsoExtError:
-            expected = None
+            sso = None
+        fields = ("account_id", "role_name", "start_url", "sso_region", "session_name")
+        expected = None if sso is None else tuple(getattr(sso, field) for field in fields)
         assert process_credentials.sso_target(name) == expected, name
     assert process_credentials.sso_target("dev").role_name == "FromCredentials"
 

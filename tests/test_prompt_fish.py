@@ -13,6 +13,7 @@ from conftest import (
     hook_file,
     require_program,
     strict_command,
+    traced_processes,
 )
 from hostile import HOSTILE_NAME
 from test_prompt_bash import at, sso_env, token_file
@@ -223,3 +224,73 @@ def test_the_rendering_code_loads_only_once_a_profile_needs_it(home):
         text=True,
     )
     assert result.stdout.splitlines() == ["not-loaded", "loaded", "[dev eu-west-1]"], result.stderr
+
+
+# --- The clock without a process ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("clock", ["path", "proc", "date"])
+def test_each_clock_gives_the_time_of_date(home, clock):
+    require_program("fish")
+    script = "\n".join(
+        [
+            SOURCE,
+            f"set -g __awscli_sso_ext_clock {clock}",
+            "set -l before (command date +%s)",
+            "set -l now (__awscli_sso_ext_now)",
+            "set -l after (command date +%s)",
+            "echo $before $now $after $__awscli_sso_ext_clock",
+        ]
+    )
+    result = subprocess.run(
+        [*strict_command("fish"), script],
+        env=hook_environment(home),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.stderr == ""
+    before, now, after, used = result.stdout.split()
+    assert used == clock
+    # /proc gives boot time and uptime rounded down, each: within a second of the truth.
+    assert int(before) - 1 <= int(now) <= int(after) + 1
+
+
+@pytest.mark.parametrize("clock", ["path", "proc"])
+def test_a_prompt_render_starts_no_process(home, tmp_path, clock):
+    token = token_file(home, expiresAt=at(hours=2, minutes=13, seconds=30))
+    renders = "; ".join(["__awscli_sso_ext_prompt_update"] * 10 + ["aws_sso_prompt >/dev/null"] * 5)
+    script = "\n".join(
+        [
+            SOURCE,
+            f"set -g __awscli_sso_ext_clock {clock}",
+            f"false; {renders}; echo status=$status",
+            'echo "$AWS_SSO_PROMPT_TEXT"',
+        ]
+    )
+    result, processes = traced_processes(
+        [*strict_command("fish"), script], tmp_path, hook_environment(home, **sso_env(token))
+    )
+    assert result.stderr == ""
+    assert result.stdout.split("\n")[1].endswith(" 2h13m")  # the clock was read: time is left
+    assert processes == ["execve"]  # fish itself
+
+
+def test_the_clock_is_chosen_by_what_fish_and_the_platform_give(home):
+    script = "\n".join([SOURCE, "__awscli_sso_ext_now >/dev/null", "echo $__awscli_sso_ext_clock"])
+    result = subprocess.run(
+        [*strict_command("fish"), script],
+        env=hook_environment(home),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    has_path = (
+        "path"
+        in subprocess.run(
+            [require_program("fish"), "--no-config", "-c", "builtin -n"],
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+    )
+    assert result.stdout.strip() == ("path" if has_path else "proc")

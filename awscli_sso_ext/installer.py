@@ -8,7 +8,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from awscli_sso_ext import install_clis, install_files
+from awscli_sso_ext import install_clis, install_files, switch_index
 from awscli_sso_ext.errors import ConfigError, SsoExtError, UsageError
 from awscli_sso_ext.hooks import rc_line
 from awscli_sso_ext.shells import fish_quote, posix_quote, powershell_quote
@@ -442,6 +442,11 @@ def uninstall(dry_run: bool, out) -> int:
         out.write(f"{prefix}delete {folder}\n")
         if not dry_run:
             shutil.rmtree(folder)
+    index = switch_index.index_folder()
+    if index and os.path.isdir(index):
+        out.write(f"{prefix}delete {index} (the fast switch's index)\n")
+        if not dry_run:
+            switch_index.remove()
     for note in notes:
         out.write(f"note: {note}\n")
     if not dry_run:

@@ -117,6 +117,28 @@ def refresh() -> bool:
         return _publish(folder, files, entries, logins, watched)
 
 
+def remove() -> str | None:
+    """Delete the index (uninstall): our files in its folder, then the folder if that leaves
+    it empty; the folder's path when there was one of ours, else None. Links are not followed."""
+    folder = index_folder()
+    if folder is None:
+        return None
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or not _ours(info):
+        return None
+    ours = (*INDEX_FILES.values(), SEAL_FILE, _LOCK_FILE)
+    for name in os.listdir(folder):
+        if name in ours or name.startswith((CODE_PREFIX, _TEMP_PREFIX)):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(folder, name))
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
+    return folder
+
+
 def _botocore_path(variable: str, default: str) -> str:
     """The file botocore reads: the variable (even empty) or the default, with $VARS and ~."""
     path = os.environ.get(variable, default)

@@ -78,6 +78,7 @@ def test_v1_and_v2_share_one_config_install_twice_and_undo(home, toolbox, v1_els
     before = machine.snapshot()
     out = machine.tool("setup", "--shell", "bash").stdout
     assert "AWS CLI v1 1." in out and "AWS CLI v2 2." in out and "NOT registered" not in out
+    assert (home / ".cache" / "awscli-sso-ext" / "switch.bash").is_file()  # the fast switch's
     assert machine.sso_env_works(v1_elsewhere / "aws")
     assert machine.sso_env_works(v2_only / "aws")
     text = machine.config.read_text()

@@ -322,3 +322,24 @@ def test_a_successful_switch_or_env_writes_the_index(home):
         path.unlink()
     assert failing(["nope"], argparse.Namespace(profile=None, region=None)) == 2
     assert not list(folder(home).glob("switch.*"))
+
+
+def test_remove_deletes_only_the_index_and_never_follows_a_link(home, tmp_path):
+    from awscli_sso_ext import switch_index
+
+    (home / ".aws").mkdir(exist_ok=True)
+    (home / ".aws" / "config").write_text("[profile plain]\nregion = eu-west-1\n")
+    assert switch_index.refresh()
+    index = folder(home)
+    (index / "mine.txt").write_text("not the index's")
+    assert switch_index.remove() == str(index)
+    assert [p.name for p in index.iterdir()] == ["mine.txt"]
+    (index / "mine.txt").unlink()
+    assert switch_index.refresh() and switch_index.remove() == str(index)
+    assert not index.exists()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "switch.bash").write_text("kept")
+    index.symlink_to(elsewhere)
+    assert switch_index.remove() is None
+    assert (elsewhere / "switch.bash").read_text() == "kept"

@@ -23,9 +23,10 @@ def parse_time(text: str) -> datetime:
     day, clock, fraction, zone = match.groups()
     microsecond = int((fraction or "0")[:6].ljust(6, "0"))
     # The fields by hand, not strptime: that one's import costs a credential_process call ~5 ms.
-    fields = [int(part) for part in (*day.split("-"), *clock.split(":"))]
-    try:
-        moment = datetime(*fields, microsecond, tzinfo=_parse_zone(zone))  # checks the ranges
+    year, month, date = (int(part) for part in day.split("-"))
+    hour, minute, second = (int(part) for part in clock.split(":"))
+    try:  # datetime() checks the ranges
+        moment = datetime(year, month, date, hour, minute, second, microsecond, _parse_zone(zone))
     except ValueError:
         raise ValueError("not a valid time") from None
     return moment.astimezone(timezone.utc)

@@ -144,6 +144,10 @@ class _EnvironmentCommand(BasicCommand):
 
         return ProfileBook.from_session(self._session)
 
+    def _stdout_is_terminal(self) -> bool:
+        stream = self._stdout if self._stdout is not None else sys.stdout
+        return stream.isatty()
+
     def _say(self, message: str) -> None:
         self._stderr.write(message.rstrip("\n") + "\n")
         self._stderr.flush()
@@ -328,10 +332,6 @@ class SsoSwitchCommand(_EnvironmentCommand):
             )
             return ""
         return text
-
-    def _stdout_is_terminal(self) -> bool:
-        stream = self._stdout if self._stdout is not None else sys.stdout
-        return stream.isatty()
 
 
 class SsoEnvCommand(_EnvironmentCommand):

@@ -14,8 +14,9 @@ from awscli.customizations.commands import BasicCommand
 class _EnvironmentCommand(BasicCommand):
     """Shared plumbing: streams, error reporting, rendering an environment."""
 
-    def __init__(self, session, stdout=None, stderr=None, environ=None):
+    def __init__(self, session, stdout=None, stderr=None, environ=None, stdin=None):
         super().__init__(session)
+        self._stdin = stdin if stdin is not None else sys.stdin
         self._stdout = stdout
         self._stderr = stderr if stderr is not None else sys.stderr
         self._environ = environ if environ is not None else os.environ
@@ -302,12 +303,7 @@ class SsoSwitchCommand(_EnvironmentCommand):
                 )
             env = environment.cleared_environment(current)
         else:
-            name = parsed_args.profile_name or parsed_globals.profile
-            if not name:
-                raise UsageError(
-                    "Name the profile to switch to.",
-                    "Run `aws sso-switch PROFILE` (or `aws sso-switch -` for the previous one).",
-                )
+            name = parsed_args.profile_name or parsed_globals.profile or self._picked_profile()
             if name == "-":
                 name = self._environ.get(environment.PREVIOUS_PROFILE)
                 if not name:
@@ -331,7 +327,38 @@ class SsoSwitchCommand(_EnvironmentCommand):
                 "(`aws-sso-ext hook SHELL` prints the line for your rc file)."
             )
             return ""
+        if not parsed_args.unset:
+            self._remember(profile.name)
         return text
+
+    def _picked_profile(self) -> str:
+        """The profile chosen on the terminal; without one, the name is needed (exit 2)."""
+        from awscli_sso_ext import picker
+        from awscli_sso_ext.errors import UsageError
+
+        tty = picker.on_terminal(self._stdin)
+        if tty is None:
+            raise UsageError(
+                "Name the profile to switch to.",
+                "Run `aws sso-switch PROFILE` (or `aws sso-switch -` for the previous one); "
+                "on a terminal, `aws sso-switch` alone lets you pick it.",
+            )
+        try:
+            return picker.pick(self._profile_book(), tty, self._environ)
+        finally:
+            tty.close()
+
+    def _remember(self, name: str) -> None:
+        """Count the switch for the picker's order; a failure only costs the order."""
+        from awscli_sso_ext import frecency
+
+        try:
+            frecency.record(name, self._environ)
+        except OSError as error:
+            self._say(
+                f"aws sso-switch: could not update {error.filename or 'the picker state file'} "
+                f"({error.strerror}); the picker's order stays as it was."
+            )
 
 
 class SsoEnvCommand(_EnvironmentCommand):

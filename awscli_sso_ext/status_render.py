@@ -98,6 +98,7 @@ class Column:
     header: str
     cells: list[list[str]]  # each cell: its forms, longest first
     shrinks: bool = False  # names: cut with an ellipsis when the table is too wide
+    floor: int = MIN_SHRUNK  # columns a cut keeps (at least the header's width)
     colours: list[str | None] | None = None  # SGR per cell
 
 
@@ -123,7 +124,7 @@ def layout(columns: list[Column], limit: int | None) -> list[tuple[Column, int, 
     if limit is not None and total() > limit:
         forms = [1] * len(columns)
         widths = [natural(c, 1) for c in columns]
-    floors = [min(w, max(MIN_SHRUNK, width(c.header))) for c, w in zip(columns, widths)]
+    floors = [min(w, max(c.floor, width(c.header))) for c, w in zip(columns, widths)]
     while limit is not None and total() > limit:
         candidates = [i for i, c in enumerate(columns) if c.shrinks and widths[i] > floors[i]]
         if not candidates:
@@ -173,21 +174,39 @@ def render_table(
     return "\n".join("".join(line + "\n" for line in block) for block in blocks)
 
 
+def login_label(sso_session: str | None, start_url: str | None) -> str:
+    """The session's name; for a legacy login, its start URL's host without awsapps.com."""
+    if sso_session or not start_url:
+        return printable(sso_session)
+    host = start_url.split("://", 1)[-1].split("/", 1)[0]
+    return printable(host.removesuffix(".awsapps.com"))
+
+
 def _profile_columns(status: Status, now: datetime, zone: tzinfo | None) -> list[Column]:
     rows = status.profiles
-    columns = [
-        Column(" ", [["*" if r.current else " "] for r in rows]),
-        Column("PROFILE", [_text_cell(r.profile) for r in rows], shrinks=True),
-        Column("ACCOUNT", [_text_cell(r.account_id) for r in rows], shrinks=True),
+    accounts = [
+        " ".join(filter(None, (printable(r.account_id), printable(r.account_name)))) for r in rows
     ]
-    if any(r.account_name for r in rows):
-        columns.append(Column("NAME", [_text_cell(r.account_name) for r in rows], shrinks=True))
-    columns.append(Column("ROLE", [_text_cell(r.role_name) for r in rows], shrinks=True))
-    columns.append(Column("REGION", [_text_cell(r.region) for r in rows], shrinks=True))
-    logins = {r.sso_session or r.sso_start_url for r in rows if r.login != NOT_SSO}
-    if len(logins) > 1:  # with one login for all, the table below says which
-        cells = [_text_cell(r.sso_session or r.sso_start_url) for r in rows]
-        columns.append(Column("SESSION", cells, shrinks=True))
+    columns = [
+        Column(
+            "  PROFILE",
+            [[("* " if r.current else "  ") + printable(r.profile)] for r in rows],
+            shrinks=True,
+        ),
+        # The ID first and never cut; the account's name after it, when known.
+        Column(
+            "ACCOUNT",
+            [[text or MISSING] for text in accounts],
+            shrinks=True,
+            floor=max(width(printable(r.account_id)) + (2 if r.account_name else 0) for r in rows),
+        ),
+        Column("ROLE", [_text_cell(r.role_name) for r in rows], shrinks=True),
+        Column("REGION", [_text_cell(r.region) for r in rows], shrinks=True),
+    ]
+    labels = [login_label(r.sso_session, r.sso_start_url) for r in rows]
+    if len({label for label, r in zip(labels, rows) if r.login != NOT_SSO}) > 1:
+        # With one login for all, the table below says which it is.
+        columns.append(Column("SESSION", [[label or MISSING] for label in labels], shrinks=True))
     columns += [
         Column("LOGIN", [[r.login] for r in rows], colours=[COLOURS[r.login] for r in rows]),
         Column("LOGIN ENDS", [time_cell(r.login_expires_at, now, zone) for r in rows]),

@@ -238,7 +238,15 @@ class SsoSwitchCommand(_EnvironmentCommand):
         '``eval "$(aws sso-switch PROFILE)"``.\n\n'
         "The profile is checked against your config and credentials files; an unknown "
         "name exits with status 2, prints nothing on stdout and suggests the names you "
-        "may have meant. Messages always go to stderr."
+        "may have meant. Messages always go to stderr.\n\n"
+        "Without a profile, on a terminal, you pick it from a list of your profiles (account, "
+        "role, region and login state), drawn on the terminal and never on stdout: fzf when "
+        "it is on PATH (FZF_DEFAULT_OPTS applies), else a built-in list where typing narrows "
+        "it, the arrows move, Enter takes the highlighted profile and Esc or Ctrl-C cancels "
+        "(exit status 130, nothing changed). The profiles you switch to most and lately come "
+        "first; the order is kept in $XDG_STATE_HOME/awscli-sso-ext/frecency.json "
+        "(~/.local/state by default). Without a terminal, a profile must be named (exit "
+        "status 2)."
     )
     SYNOPSIS = "aws sso-switch [PROFILE | -] [--unset] [--verify] [--no-login] [--no-browser]"
     ARG_TABLE = [
@@ -251,7 +259,8 @@ class SsoSwitchCommand(_EnvironmentCommand):
                 "<p>The profile to switch to, as named in <code>~/.aws/config</code> or "
                 "<code>~/.aws/credentials</code>. <code>-</code> goes back to the profile "
                 "this shell had before its last switch. Without it, the global "
-                "<code>--profile</code> is used.</p>"
+                "<code>--profile</code> is used; without either, on a terminal, you pick "
+                "it from a list.</p>"
             ),
         },
         {
@@ -278,6 +287,8 @@ class SsoSwitchCommand(_EnvironmentCommand):
         "    aws sso-switch staging\n\n"
         "**To use another region than the profile's**::\n\n"
         "    aws --region eu-west-1 sso-switch prod\n\n"
+        "**To pick the profile from a list**::\n\n"
+        "    aws sso-switch\n\n"
         "**To go back to the previous profile**::\n\n"
         "    aws sso-switch -\n\n"
         "**To fail instead of logging in, and check the role with STS**::\n\n"

@@ -97,8 +97,9 @@ def time_cell(moment: datetime | None, now: datetime, zone: tzinfo | None) -> li
 class Column:
     header: str
     cells: list[list[str]]  # each cell: its forms, longest first
-    shrinks: bool = False  # names: cut with an ellipsis when the table is too wide
+    shrinks: float = 0  # names: cut with an ellipsis when too wide, weighted by this (0: never)
     floor: int = MIN_SHRUNK  # columns a cut keeps (at least the header's width)
+    optional: bool = False  # left out when the table can't fit otherwise
     colours: list[str | None] | None = None  # SGR per cell
 
 
@@ -109,7 +110,8 @@ def _text_cell(value: str | None) -> list[str]:
 
 def layout(columns: list[Column], limit: int | None) -> list[tuple[Column, int, int]]:
     """(column, form, width) for each column: long forms first; when wider than `limit`,
-    short forms, then the widest names cut down, one column at a time."""
+    short forms, then names cut down by one column at a time, each time the one whose width
+    times its `shrinks` weight is largest (profile names keep more than regions)."""
 
     def natural(column: Column, form: int) -> int:
         texts = [cell[min(form, len(cell) - 1)] for cell in column.cells]
@@ -129,9 +131,13 @@ def layout(columns: list[Column], limit: int | None) -> list[tuple[Column, int, 
         candidates = [i for i, c in enumerate(columns) if c.shrinks and widths[i] > floors[i]]
         if not candidates:
             break
-        widest = max(candidates, key=lambda i: widths[i])
+        widest = max(candidates, key=lambda i: columns[i].shrinks * widths[i])
         widths[widest] -= 1
     return list(zip(columns, forms, widths))
+
+
+def _width_of(placed: list[tuple[Column, int, int]]) -> int:
+    return sum(w for _column, _form, w in placed) + len(GAP) * (len(placed) - 1)
 
 
 def _sgr(code: str | None, text: str, colour: bool) -> str:
@@ -140,6 +146,10 @@ def _sgr(code: str | None, text: str, colour: bool) -> str:
 
 def render_columns(columns: list[Column], limit: int | None, colour: bool) -> list[str]:
     placed = layout(columns, limit)
+    while limit is not None and _width_of(placed) > limit and any(c.optional for c in columns):
+        dropped = next(c for c in reversed(columns) if c.optional)
+        columns = [c for c in columns if c is not dropped]
+        placed = layout(columns, limit)
     lines = []
     header = GAP.join(pad(fit(c.header, w), w) for c, _form, w in placed).rstrip()
     lines.append(_sgr("1", header, colour))
@@ -191,22 +201,24 @@ def _profile_columns(status: Status, now: datetime, zone: tzinfo | None) -> list
         Column(
             "  PROFILE",
             [[("* " if r.current else "  ") + printable(r.profile)] for r in rows],
-            shrinks=True,
+            shrinks=0.5,
         ),
         # The ID first and never cut; the account's name after it, when known.
         Column(
             "ACCOUNT",
             [[text or MISSING] for text in accounts],
-            shrinks=True,
+            shrinks=1,
             floor=max(width(printable(r.account_id)) + (2 if r.account_name else 0) for r in rows),
         ),
-        Column("ROLE", [_text_cell(r.role_name) for r in rows], shrinks=True),
-        Column("REGION", [_text_cell(r.region) for r in rows], shrinks=True),
+        Column("ROLE", [_text_cell(r.role_name) for r in rows], shrinks=0.75),
+        Column("REGION", [_text_cell(r.region) for r in rows], shrinks=1),
     ]
     labels = [login_label(r.sso_session, r.sso_start_url) for r in rows]
     if len({label for label, r in zip(labels, rows) if r.login != NOT_SSO}) > 1:
-        # With one login for all, the table below says which it is.
-        columns.append(Column("SESSION", [[label or MISSING] for label in labels], shrinks=True))
+        # With one login for all, the table below says which it is; it says it too when
+        # the column doesn't fit.
+        cells = [[label or MISSING] for label in labels]
+        columns.append(Column("SESSION", cells, shrinks=1, optional=True))
     columns += [
         Column("LOGIN", [[r.login] for r in rows], colours=[COLOURS[r.login] for r in rows]),
         Column("LOGIN ENDS", [time_cell(r.login_expires_at, now, zone) for r in rows]),
@@ -218,9 +230,9 @@ def _profile_columns(status: Status, now: datetime, zone: tzinfo | None) -> list
 def _session_columns(status: Status, now: datetime, zone: tzinfo | None) -> list[Column]:
     rows = status.sessions
     return [
-        Column("SSO SESSION", [_text_cell(r.sso_session) for r in rows], shrinks=True),
+        Column("SSO SESSION", [_text_cell(r.sso_session) for r in rows], shrinks=0.5),
         Column("LOGIN", [[r.login] for r in rows], colours=[COLOURS[r.login] for r in rows]),
         Column("LOGIN ENDS", [time_cell(r.login_expires_at, now, zone) for r in rows]),
         Column("RENEWS UNTIL", [time_cell(r.renews_until, now, zone) for r in rows]),
-        Column("START URL", [_text_cell(r.sso_start_url) for r in rows], shrinks=True),
+        Column("START URL", [_text_cell(r.sso_start_url) for r in rows], shrinks=1),
     ]

@@ -6,6 +6,7 @@ import ast
 import os
 import re
 import stat
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -291,3 +292,14 @@ def test_the_real_fzf_draws_on_the_terminal_and_its_choice_switches(terminal, ho
     term.press("Escape")
     assert term.status() == 130
     assert term.environment("after")["AWS_PROFILE"] == "prod"
+
+
+def test_without_a_terminal_a_name_is_needed(aws_cli, home):
+    """In a script (stdin not a terminal): exit 2, nothing on stdout, no picker, no state."""
+    aws_cli.write_config(home, CONFIG.split("\n", 2)[2])
+    env = {"AWS_SSO_EXT_SHELL": "bash", "XDG_STATE_HOME": str(home / "state")}
+    result = aws_cli.run(home, "sso-switch", env=env, stdin=subprocess.DEVNULL)
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert b"Name the profile to switch to." in result.stderr
+    assert TITLE.encode() not in result.stderr
+    assert not state_file(home).exists()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from awscli_sso_ext import credentials, tokens
@@ -101,9 +101,10 @@ def gather(book: ProfileBook, environ, now: datetime, only: str | None = None) -
     wanted: list[str] = [] if only is not None else sorted(sessions)
     legacy: dict[str, str | None] = {}  # start URL -> the sso_region of its first profile
     for row in profiles:
-        if row.sso_session in sessions and row.sso_session not in wanted:
-            wanted.append(row.sso_session)
-        elif row.sso_session is None and row.sso_start_url is not None:
+        if row.sso_session is not None:
+            if row.sso_session in sessions and row.sso_session not in wanted:
+                wanted.append(row.sso_session)
+        elif row.sso_start_url is not None:
             legacy.setdefault(row.sso_start_url, book.settings(row.profile).get("sso_region"))
     rows = [_session_row(name, sessions[name], logins) for name in wanted]
     rows += [_legacy_row(url, region, logins) for url, region in legacy.items()]
@@ -112,35 +113,35 @@ def gather(book: ProfileBook, environ, now: datetime, only: str | None = None) -
 
 def _profile_row(book: ProfileBook, name: str, current: bool, logins: _Logins) -> ProfileRow:
     settings = book.settings(name)
-    row = {
-        "profile": name,
-        "account_id": settings.get("sso_account_id"),
-        "account_name": settings.get(ACCOUNT_NAME_KEY),
-        "role_name": settings.get("sso_role_name"),
-        "region": settings.get("region"),
-        "sso_session": settings.get("sso_session"),
-        "sso_start_url": settings.get("sso_start_url"),
-        "login": NOT_SSO,
-        "login_expires_at": None,
-        "credentials_expire_at": None,
-        "current": current,
-    }
-    if row["sso_session"] is None and row["sso_start_url"] is None:
-        return ProfileRow(**row)
+    row = ProfileRow(
+        profile=name,
+        account_id=settings.get("sso_account_id"),
+        account_name=settings.get(ACCOUNT_NAME_KEY),
+        role_name=settings.get("sso_role_name"),
+        region=settings.get("region"),
+        sso_session=settings.get("sso_session"),
+        sso_start_url=settings.get("sso_start_url"),
+        login=NOT_SSO,
+        login_expires_at=None,
+        credentials_expire_at=None,
+        current=current,
+    )
+    if row.sso_session is None and row.sso_start_url is None:
+        return row
     try:
         target = book.get(name).sso
     except ConfigError as error:  # e.g. no sso_account_id, or an sso_session that isn't there
-        return ProfileRow(**dict(row, login=NONE, problem=f"{error.problem} {error.fix}"))
+        return replace(row, login=NONE, problem=f"{error.problem} {error.fix}")
     assert target is not None
     token, problem = logins.token(target.start_url, target.session_name)
-    row.update(
+    return replace(
+        row,
         sso_start_url=target.start_url,
         login=login_state(token, logins.now, session_style=target.session_name is not None),
         login_expires_at=token.expires_at if token else None,
         credentials_expire_at=credentials.cached_credentials_expiration(target),
         problem=problem,
     )
-    return ProfileRow(**row)
 
 
 def _session_row(name: str, settings: dict, logins: _Logins) -> SessionRow:

@@ -95,6 +95,7 @@ def test_the_frame_fits_the_terminal_and_shows_hostile_names_as_inert_text():
     for line in frame:
         inner = line.removeprefix("\x1b[7m").removesuffix("\x1b[0m")
         assert display.printable(inner) == inner, line  # only our own reverse video
+        assert not set(inner) & set("\x1b\x07\x08\x9b\u202e\u200b"), line
         assert display.width(inner) <= 59
     assert frame[3].startswith("\x1b[7m> x'\";&& $(touch pwned-1)")
     wide = PickerState(lines).frame(header, 400, 10)

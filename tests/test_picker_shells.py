@@ -234,6 +234,22 @@ def test_without_the_hook_eval_of_the_output_switches(shell, terminal):
     term.press("Enter")
     assert term.status() == 0
     assert term.environment("staging")["AWS_PROFILE"] == "staging"
+    # Stdout gets the shell code alone: the picker is drawn on the terminal.
+    out = term.home / "switch-code"
+    term.picker(f"aws sso-switch > {out}")
+    term.tmux("send-keys", "-l", "Production")
+    term.tmux.wait(r"^  1/4$")
+    term.press("Enter")
+    assert term.status() == 0
+    code = out.read_text(encoding="utf-8")
+    assert "\x1b" not in code and TITLE not in code and "ReadOnlyAccess" not in code
+    words = {
+        "bash": ("export ", "unset "),
+        "zsh": ("export ", "unset "),
+        "fish": ("set ", "if set -q "),
+    }
+    assert all(line.startswith(words[shell]) for line in code.splitlines()), code
+    assert "prod" in code
 
 
 @pytest.fixture

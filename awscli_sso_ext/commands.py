@@ -14,8 +14,9 @@ from awscli.customizations.commands import BasicCommand
 class _EnvironmentCommand(BasicCommand):
     """Shared plumbing: streams, error reporting, rendering an environment."""
 
-    def __init__(self, session, stdout=None, stderr=None, environ=None):
+    def __init__(self, session, stdout=None, stderr=None, environ=None, stdin=None):
         super().__init__(session)
+        self._stdin = stdin if stdin is not None else sys.stdin
         self._stdout = stdout
         self._stderr = stderr if stderr is not None else sys.stderr
         self._environ = environ if environ is not None else os.environ
@@ -152,6 +153,10 @@ class _EnvironmentCommand(BasicCommand):
 
         return ProfileBook.from_session(self._session)
 
+    def _stdout_is_terminal(self) -> bool:
+        stream = self._stdout if self._stdout is not None else sys.stdout
+        return stream.isatty()
+
     def _say(self, message: str) -> None:
         self._stderr.write(message.rstrip("\n") + "\n")
         self._stderr.flush()
@@ -241,7 +246,15 @@ class SsoSwitchCommand(_EnvironmentCommand):
         '``eval "$(aws sso-switch PROFILE)"``.\n\n'
         "The profile is checked against your config and credentials files; an unknown "
         "name exits with status 2, prints nothing on stdout and suggests the names you "
-        "may have meant. Messages always go to stderr."
+        "may have meant. Messages always go to stderr.\n\n"
+        "Without a profile, on a terminal, you pick it from a list of your profiles (account, "
+        "role, region and login state), drawn on the terminal and never on stdout: fzf when "
+        "it is on PATH (FZF_DEFAULT_OPTS applies), else a built-in list where typing narrows "
+        "it, the arrows move, Enter takes the highlighted profile and Esc or Ctrl-C cancels "
+        "(exit status 130, nothing changed). The profiles you switch to most and lately come "
+        "first; the order is kept in $XDG_STATE_HOME/awscli-sso-ext/frecency.json "
+        "(~/.local/state by default). Without a terminal, a profile must be named (exit "
+        "status 2)."
     )
     SYNOPSIS = "aws sso-switch [PROFILE | -] [--unset] [--verify] [--no-login] [--no-browser]"
     ARG_TABLE = [
@@ -254,7 +267,8 @@ class SsoSwitchCommand(_EnvironmentCommand):
                 "<p>The profile to switch to, as named in <code>~/.aws/config</code> or "
                 "<code>~/.aws/credentials</code>. <code>-</code> goes back to the profile "
                 "this shell had before its last switch. Without it, the global "
-                "<code>--profile</code> is used.</p>"
+                "<code>--profile</code> is used; without either, on a terminal, you pick "
+                "it from a list.</p>"
             ),
         },
         {
@@ -281,6 +295,8 @@ class SsoSwitchCommand(_EnvironmentCommand):
         "    aws sso-switch staging\n\n"
         "**To use another region than the profile's**::\n\n"
         "    aws --region eu-west-1 sso-switch prod\n\n"
+        "**To pick the profile from a list**::\n\n"
+        "    aws sso-switch\n\n"
         "**To go back to the previous profile**::\n\n"
         "    aws sso-switch -\n\n"
         "**To fail instead of logging in, and check the role with STS**::\n\n"
@@ -306,12 +322,7 @@ class SsoSwitchCommand(_EnvironmentCommand):
                 )
             env = environment.cleared_environment(current)
         else:
-            name = parsed_args.profile_name or parsed_globals.profile
-            if not name:
-                raise UsageError(
-                    "Name the profile to switch to.",
-                    "Run `aws sso-switch PROFILE` (or `aws sso-switch -` for the previous one).",
-                )
+            name = parsed_args.profile_name or parsed_globals.profile or self._picked_profile()
             if name == "-":
                 name = self._environ.get(environment.PREVIOUS_PROFILE)
                 if not name:
@@ -335,11 +346,38 @@ class SsoSwitchCommand(_EnvironmentCommand):
                 "(`aws-sso-ext hook SHELL` prints the line for your rc file)."
             )
             return ""
+        if not parsed_args.unset:
+            self._remember(profile.name)
         return text
 
-    def _stdout_is_terminal(self) -> bool:
-        stream = self._stdout if self._stdout is not None else sys.stdout
-        return stream.isatty()
+    def _picked_profile(self) -> str:
+        """The profile chosen on the terminal; without one, the name is needed (exit 2)."""
+        from awscli_sso_ext import picker
+        from awscli_sso_ext.errors import UsageError
+
+        tty = picker.on_terminal(self._stdin)
+        if tty is None:
+            raise UsageError(
+                "Name the profile to switch to.",
+                "Run `aws sso-switch PROFILE` (or `aws sso-switch -` for the previous one); "
+                "on a terminal, `aws sso-switch` alone lets you pick it.",
+            )
+        try:
+            return picker.pick(self._profile_book(), tty, self._environ)
+        finally:
+            tty.close()
+
+    def _remember(self, name: str) -> None:
+        """Count the switch for the picker's order; a failure only costs the order."""
+        from awscli_sso_ext import frecency
+
+        try:
+            frecency.record(name, self._environ)
+        except OSError as error:
+            self._say(
+                f"aws sso-switch: could not update {error.filename or 'the picker state file'} "
+                f"({error.strerror}); the picker's order stays as it was."
+            )
 
 
 class SsoEnvCommand(_EnvironmentCommand):

@@ -33,17 +33,23 @@ class ProfileStatus:
     credentials_expire_at: datetime | None  # None: no role keys cached
 
 
+def cached_credentials_expiration(target) -> datetime | None:
+    """When the role keys cached for `target` expire; None when none are cached or the
+    file can't be used (missing, torn, not the provider's shape)."""
+    try:
+        with open(credential_cache_file(target), encoding="utf-8") as cached:
+            return tokens.parse_time(json.load(cached)["Credentials"]["Expiration"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def profile_status(target, now: datetime) -> ProfileStatus:
     """Token expiry, whether it can renew, and cached role-credential expiry of `target`."""
     try:
         token = tokens.read_token(tokens.token_path(target.start_url, target.session_name))
     except tokens.CacheFileError:
         token = None
-    try:
-        with open(credential_cache_file(target), encoding="utf-8") as cached:
-            expiration = tokens.parse_time(json.load(cached)["Credentials"]["Expiration"])
-    except (OSError, ValueError, KeyError, TypeError):
-        expiration = None
+    expiration = cached_credentials_expiration(target)
     session_style = target.session_name is not None
     return ProfileStatus(
         token_expires_at=token.expires_at if token else None,

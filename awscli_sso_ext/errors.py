@@ -40,3 +40,9 @@ class OperationFailed(SsoExtError):
 
 class LoginNeeded(OperationFailed):
     """The session has lapsed and logging in was not allowed (--no-login) (exit 1)."""
+
+
+class Cancelled(SsoExtError):
+    """The user cancelled (Esc in the picker): nothing was done (exit 130)."""
+
+    exit_code = EXIT_INTERRUPTED

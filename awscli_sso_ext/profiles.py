@@ -63,6 +63,14 @@ class ProfileBook:
         """Every profile name, sorted."""
         return sorted(self._profiles)
 
+    def settings(self, name: str) -> dict:
+        """The keys of the profile called `name` as written (empty when there is none)."""
+        return dict(self._profiles.get(name) or {})
+
+    def sso_sessions(self) -> dict:
+        """Every [sso-session NAME] section: {name: its keys as written}."""
+        return {name: dict(keys) for name, keys in self._sso_sessions.items()}
+
     def get(self, name: str) -> Profile:
         """The profile called `name`; UnknownProfileError or ConfigError when it can't be used."""
         settings = self._profiles.get(name)

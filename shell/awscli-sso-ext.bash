@@ -191,9 +191,10 @@ fi
 # split, or with more words, is no profile), and every section of
 # AWS_SHARED_CREDENTIALS_FILE; never `[sso-session ...]`, `[services ...]`, `[plugins]` or
 # configparser's `[DEFAULT]`. Our own options and the --format values complete too, and
-# `aws sso-<TAB>` adds sso-switch and sso-env to what the CLI's completer says (v2's never
-# knows plugin commands). Everything else goes to the completer the user had for `aws`, or
-# else to the CLI's own `aws_completer` found next to the `aws` on PATH.
+# `aws sso-<TAB>` adds sso-switch, sso-env and sso-status to what the CLI's completer says
+# (v2's never knows plugin commands); sso-status completes its options and --output values.
+# Everything else goes to the completer the user had for `aws`, or else to the CLI's own
+# `aws_completer` found next to the `aws` on PATH.
 #
 # Speed: no process per TAB for profiles (bash can't even stat a file without one). Each TAB
 # reads both files with `mapfile` (C code, in blocks) and keeps their section headers only,

@@ -286,14 +286,18 @@ __awscli_sso_ext_complete() {
         __awscli_sso_ext_complete_profiles "$typed"
     elif [[ $command == sso-env && $prev == --format ]]; then
         __awscli_sso_ext_complete_words "$typed" bash zsh fish powershell dotenv json process
+    elif [[ $command == sso-status && $prev == --output ]]; then
+        __awscli_sso_ext_complete_words "$typed" table json text
     elif [[ $command == sso-switch && $typed == -* ]]; then
         __awscli_sso_ext_complete_words "$typed" --unset --verify --no-login --no-browser
     elif [[ $command == sso-env && $typed == -* ]]; then
         __awscli_sso_ext_complete_words "$typed" --profile --format --credentials --unset \
             --no-login --no-browser
+    elif [[ $command == sso-status && $typed == -* ]]; then
+        __awscli_sso_ext_complete_words "$typed" --profile --output
     elif [[ -z $command && $typed != -* ]]; then
         __awscli_sso_ext_complete_delegate "$@"
-        for word in sso-switch sso-env; do
+        for word in sso-switch sso-env sso-status; do
             [[ $word == "$typed"* && " ${COMPREPLY[*]} " != *" $word "* ]] ||
                 builtin continue
             COMPREPLY+=("$word")

@@ -160,7 +160,7 @@ function __awscli_sso_ext_delegates
     set -l before (commandline -opc)
     builtin contains -- "$before[-1]" --profile --format; and return 1
     set -l found (__awscli_sso_ext_command)
-    not builtin contains -- "$found[1]" sso-switch sso-env
+    not builtin contains -- "$found[1]" sso-switch sso-env sso-status
 end
 
 # The CLI's own completer for the line up to the cursor, the way `complete -C` runs it.

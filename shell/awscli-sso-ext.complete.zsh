@@ -160,13 +160,17 @@ function __awscli_sso_ext_complete {
         compadd -a __awscli_sso_ext_profiles
     elif [[ $command == sso-env && $prev == --format ]]; then
         compadd bash zsh fish powershell dotenv json process
+    elif [[ $command == sso-status && $prev == --output ]]; then
+        compadd table json text
     elif [[ $command == sso-switch && $PREFIX == -* ]]; then
         compadd -- --unset --verify --no-login --no-browser
     elif [[ $command == sso-env && $PREFIX == -* ]]; then
         compadd -- --profile --format --credentials --unset --no-login --no-browser
+    elif [[ $command == sso-status && $PREFIX == -* ]]; then
+        compadd -- --profile --output
     elif [[ -z $command && $PREFIX != -* ]]; then
         __awscli_sso_ext_complete_delegate
-        compadd sso-switch sso-env
+        compadd sso-switch sso-env sso-status
     else
         __awscli_sso_ext_complete_delegate
     fi

@@ -249,8 +249,9 @@ end
 # shell-style like botocore: `[profile "my team"]` is `my team`; a header it can't split,
 # or with more words, is no profile) and every section of AWS_SHARED_CREDENTIALS_FILE;
 # never `[sso-session ...]`, `[services ...]`, `[plugins]` or `[DEFAULT]`. Our options and
-# the --format values complete too, `aws sso-<TAB>` offers sso-switch and sso-env, and what
-# is none of ours goes to the CLI's own `aws_completer` (next to the `aws` on PATH).
+# the --format and sso-status --output values complete too, `aws sso-<TAB>` offers
+# sso-switch, sso-env and sso-status, and what is none of ours goes to the CLI's own
+# `aws_completer` (next to the `aws` on PATH).
 # These are `complete -c aws` entries with conditions: fish's own aws completion stays.
 #
 # No process per TAB for profiles: `read -z` and `string` are builtins, the section headers
@@ -305,6 +306,8 @@ complete -c aws -n '__awscli_sso_ext_command_is sso-env' -l no-login -d 'Never s
 complete -c aws -n '__awscli_sso_ext_command_is sso-env' -l no-browser -d 'Open no browser'
 complete -c aws -n __awscli_sso_ext_at_command -f -a sso-switch -d 'Switch this shell to a profile'
 complete -c aws -n __awscli_sso_ext_at_command -f -a sso-env -d 'Print the variables for a profile'
+complete -c aws -n __awscli_sso_ext_at_command -f -a sso-status -d 'Show every profile\'s login and time left'
+complete -c aws -n '__awscli_sso_ext_command_is sso-status' -l output -x -a 'table json text' -d 'Output format'
 complete -c aws -n __awscli_sso_ext_delegates -a '(__awscli_sso_ext_delegate)'
 
 # To load this hook in every new fish, add this line to ~/.config/fish/config.fish

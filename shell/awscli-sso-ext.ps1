@@ -499,12 +499,12 @@ if ($env:AWS_SSO_PROMPT_AUTO -eq '1' -and $null -eq $global:__awscli_sso_ext_use
 # shell-style like botocore: `[profile 'my team']` is `my team`; a header it can't split,
 # or with more words, is no profile) and every section of AWS_SHARED_CREDENTIALS_FILE;
 # never `[sso-session ...]`, `[services ...]`, `[plugins]` or `[DEFAULT]`. Our options and
-# the --format values complete too, `aws sso-<TAB>` adds sso-switch and sso-env, and
-# everything else goes to the CLI's own aws_completer (next to the aws on PATH), as the
-# AWS CLI's documented PowerShell completer does. Names are read with .NET, no process; a
-# SHA-256 of both files' text is the cache key; each name is inserted single-quoted when
-# it needs quotes (every kind of single quote doubled). Registering replaces any earlier native
-# completer for aws, so dot-source this file after such a line. To complete aws-sso-ext
+# the --format and sso-status --output values complete too, `aws sso-<TAB>` adds
+# sso-switch, sso-env and sso-status, and everything else goes to the CLI's own
+# aws_completer (next to the aws on PATH), as the AWS CLI's documented PowerShell completer
+# does. Names are read with .NET, no process; a SHA-256 of both files' text is the cache
+# key; each name is inserted single-quoted when it needs quotes (every kind of single quote
+# doubled). Registering replaces any earlier native completer for aws, so dot-source this file after such a line. To complete aws-sso-ext
 # itself (argcomplete), add to your $PROFILE:
 #
 #     register-python-argcomplete --shell powershell aws-sso-ext | Out-String | Invoke-Expression
@@ -683,10 +683,14 @@ function global:__awscli_sso_ext_complete {
         $ours = __awscli_sso_ext_profiles
     } elseif ($command -ceq 'sso-env' -and $prev -ceq '--format') {
         $ours = @('bash', 'zsh', 'fish', 'powershell', 'dotenv', 'json', 'process')
+    } elseif ($command -ceq 'sso-status' -and $prev -ceq '--output') {
+        $ours = @('table', 'json', 'text')
     } elseif ($command -ceq 'sso-switch' -and $typed.StartsWith('-')) {
         $ours = @('--unset', '--verify', '--no-login', '--no-browser')
     } elseif ($command -ceq 'sso-env' -and $typed.StartsWith('-')) {
         $ours = @('--profile', '--format', '--credentials', '--unset', '--no-login', '--no-browser')
+    } elseif ($command -ceq 'sso-status' -and $typed.StartsWith('-')) {
+        $ours = @('--profile', '--output')
     }
     if ($null -ne $ours) {
         $ours | Microsoft.PowerShell.Core\Where-Object { $_.StartsWith($typed, [System.StringComparison]::Ordinal) } |
@@ -695,7 +699,7 @@ function global:__awscli_sso_ext_complete {
     }
     $delegated = @(__awscli_sso_ext_complete_delegate $line)
     if (-not $command -and -not $typed.StartsWith('-')) {
-        $delegated += @('sso-switch', 'sso-env') | Microsoft.PowerShell.Core\Where-Object {
+        $delegated += @('sso-switch', 'sso-env', 'sso-status') | Microsoft.PowerShell.Core\Where-Object {
             $_.StartsWith($typed, [System.StringComparison]::Ordinal) -and $delegated -cnotcontains $_
         }
     }

@@ -221,8 +221,8 @@ fi
 # shell-style like botocore: `[profile "my team"]` is `my team`; a header it can't split,
 # or with more words, is no profile) and every section of AWS_SHARED_CREDENTIALS_FILE;
 # never `[sso-session ...]`, `[services ...]`, `[plugins]` or `[DEFAULT]`. Our options and
-# the --format values complete too, and `aws sso-<TAB>` adds sso-switch and sso-env to what
-# the CLI's completer offers. Everything else goes to the completer registered for `aws`
+# the --format and sso-status --output values complete too, and `aws sso-<TAB>` adds
+# sso-switch, sso-env and sso-status to what the CLI's completer offers. Everything else goes to the completer registered for `aws`
 # before ours (`complete -C aws_completer aws` through bashcompinit, Debian's `_aws`), or
 # else to the CLI's own `aws_completer` next to the `aws` on PATH.
 #

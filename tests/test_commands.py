@@ -74,7 +74,9 @@ def run(command_class, args, profile=None, region=None, environ=None):
     """(exit code, stdout, stderr) of one command, as the CLI would call it."""
     session = botocore.session.Session(profile=profile)
     stdout, stderr = io.StringIO(), io.StringIO()
-    command = command_class(session, stdout=stdout, stderr=stderr, environ=environ or {})
+    command = command_class(
+        session, stdout=stdout, stderr=stderr, environ=environ or {}, stdin=io.StringIO()
+    )
     parsed_globals = argparse.Namespace(profile=profile, region=region)
     code = command(args, parsed_globals)
     return code, stdout.getvalue(), stderr.getvalue()

@@ -199,13 +199,15 @@ def _bash_q(name: str) -> str:
 
 def test_bash_completes_our_options_formats_and_commands(home, aws_files, fake_cli):
     env = hook_environment(home, fake_cli, **aws_files)
-    switch, sso_env, formats, commands, other = bash_replies(
+    switch, sso_env, formats, commands, other, status, outputs = bash_replies(
         env,
         ["aws", "sso-switch", "--"],
         ["aws", "sso-env", "--"],
         ["aws", "sso-env", "--format", ""],
         ["aws", "sso-"],
         ["aws", "s3", "l"],
+        ["aws", "sso-status", "--"],
+        ["aws", "sso-status", "--output", ""],
     )
     assert switch == ["--unset", "--verify", "--no-login", "--no-browser"]
     assert sso_env == [
@@ -217,10 +219,12 @@ def test_bash_completes_our_options_formats_and_commands(home, aws_files, fake_c
         "--no-browser",
     ]
     assert formats == ["bash", "zsh", "fish", "powershell", "dotenv", "json", "process"]
-    # The CLI's completer (next to aws) answers, and sso-env is added once: sso-switch
-    # was already there.
-    assert commands == ["sso-switch ", "sso-env"]
+    # The CLI's completer (next to aws) answers, and sso-env and sso-status are added
+    # once: sso-switch was already there.
+    assert commands == ["sso-switch ", "sso-env", "sso-status"]
     assert other == []
+    assert status == ["--profile", "--output"]
+    assert outputs == ["table", "json", "text"]
     log = (home / "completer.log").read_text().splitlines()
     assert log == ["aws sso-|8", "aws s3 l|8"]
 
@@ -325,14 +329,21 @@ def test_fish_lists_exactly_the_profiles_botocore_sees(home, aws_files, fake_cli
 
 def test_fish_completes_our_options_formats_commands_and_delegates(home, aws_files, fake_cli):
     env = hook_environment(home, fake_cli, **aws_files)
-    switch, sso_env, formats, commands, other = fish_complete(
-        env, "aws sso-switch --", "aws sso-env --", "aws sso-env --format ", "aws ss", "aws s3 l"
+    switch, sso_env, formats, commands, other, outputs = fish_complete(
+        env,
+        "aws sso-switch --",
+        "aws sso-env --",
+        "aws sso-env --format ",
+        "aws ss",
+        "aws s3 l",
+        "aws sso-status --output ",
     )
     assert set(switch) >= {"--unset", "--verify", "--no-login", "--no-browser"}
     assert "--credentials" not in switch
     assert set(sso_env) >= {"--profile", "--format", "--credentials", "--unset", "--no-login"}
     assert formats == sorted(["bash", "zsh", "fish", "powershell", "dotenv", "json", "process"])
-    assert {"sso-switch", "sso-env"} <= set(commands)
+    assert {"sso-switch", "sso-env", "sso-status"} <= set(commands)
+    assert outputs == ["json", "table", "text"]
     assert "ssm" in commands  # fish's own aws completion is still there
     assert other == ["ls"]  # fish's own s3 entry; the completer's answers don't match `l`
     assert "aws s3 l|8" in (home / "completer.log").read_text().splitlines()
@@ -420,7 +431,14 @@ def test_a_real_tab(shell, rc_before, rc_after, home, aws_files, fake_cli):
     show = {"bash": "fc -ln -1", "zsh": "fc -ln -1", "fish": "history --max 1"}[shell]
     results = []
     for number, text in enumerate(
-        ["aws sso-switch my", "aws s3 ls --profile prof-99", "aws sso-env --form", "aws sso-sw"]
+        [
+            "aws sso-switch my",
+            "aws s3 ls --profile prof-99",
+            "aws sso-env --form",
+            "aws sso-sw",
+            "aws sso-stat",
+            "aws sso-status --output js",
+        ]
     ):
         child.send(text + "\t")
         time.sleep(0.6)
@@ -449,6 +467,8 @@ def test_a_real_tab(shell, rc_before, rc_after, home, aws_files, fake_cli):
         "aws s3 ls --profile prof-99 #m1",
         "aws sso-env --format #m2",
         "aws sso-switch #m3",
+        "aws sso-status #m4",
+        "aws sso-status --output json #m5",
         "aws sso-switch zz\\ new #m9",
     ]
 

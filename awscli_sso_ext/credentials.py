@@ -69,18 +69,48 @@ def profile_status(target, now: datetime) -> ProfileStatus:
     )
 
 
-def role_credentials(profile_name: str) -> RoleCredentials:
-    """The role's keys from botocore's own SSO provider, reusing and filling the v2 cache.
+class PrivateFileCache:
+    """The dict-like cache botocore's credential fetchers use (as its JSONFileCache), with
+    each file written atomically, 0600, in a folder kept 0700."""
+
+    def __init__(self, folder: str):
+        self._folder = folder
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self._folder, key + ".json")
+
+    def __contains__(self, key: str) -> bool:
+        return os.path.isfile(self._path(key))
+
+    def __getitem__(self, key: str):
+        try:
+            with open(self._path(key), encoding="utf-8") as file:
+                return json.load(file)
+        except (OSError, ValueError):
+            raise KeyError(key) from None
+
+    def __setitem__(self, key: str, value) -> None:
+        tokens.make_private_folder(self._folder)
+        tokens.write_json_atomically(self._path(key), value)
+
+    def __delitem__(self, key: str) -> None:
+        try:
+            os.unlink(self._path(key))
+        except FileNotFoundError:
+            raise KeyError(key) from None
+
+
+def role_credentials(session) -> RoleCredentials:
+    """The role's keys from botocore's own SSO provider of `session` (made for the profile),
+    reusing and filling the v2 cache.
 
     Only the SSO provider is asked: static keys in the environment must not be handed out
     as the profile's. botocore refreshes a session-style token on the way when it can.
     """
-    import botocore.session
-    from botocore.utils import JSONFileCache
-
-    session = botocore.session.Session(profile=profile_name)
+    folder = credential_cache_dir()
+    tokens.make_private_folder(folder)  # before any file in it is believed
     provider = session.get_component("credential_provider").get_provider("sso")
-    provider.cache = JSONFileCache(credential_cache_dir())
+    provider.cache = PrivateFileCache(folder)
     credentials = provider.load()
     frozen = credentials.get_frozen_credentials()
     # The provider's refreshable credentials know their expiry; botocore has no public getter.

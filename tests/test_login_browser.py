@@ -86,8 +86,7 @@ def test_without_a_graphical_display_no_browser_is_started(world, tmp_path, sess
         "dev",
         AWS_SSO_EXT_SHELL="bash",
         PATH=path,
-        **{**NO_DISPLAY, "BROWSER": ""},
-        **session,
+        **{**NO_DISPLAY, "BROWSER": "", **session},
     )
     stderr = result.stderr.decode()
     assert result.returncode == 0, stderr

@@ -40,7 +40,7 @@ def opened_addresses(opened: Path) -> list[str]:
 
 def run_at_once(world, count: int, *args: str, **extra: str) -> list[tuple[int, str, str]]:
     """`count` real CLI processes started together: [(exit status, stdout, stderr)]."""
-    environment = clean_environment(world.home, **world.environment, **extra)
+    environment = clean_environment(world.home, **{**world.environment, **extra})
     processes = [
         subprocess.Popen(
             [str(world.cli.executable), *args],

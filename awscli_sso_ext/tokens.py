@@ -355,7 +355,8 @@ def _read(path: str, build: Callable[[Any], _T], fix: str) -> _T | None:
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise CacheFileError(path, "is a folder", _NOT_A_FILE_FIX, replaceable=False) from None
+        problem = "can't be read (it is a folder)"
+        raise CacheFileError(path, problem, _NOT_A_FILE_FIX, replaceable=False) from None
     except OSError as error:
         raise CacheFileError(path, f"can't be read ({error.strerror})", fix) from None
     except ValueError as error:

@@ -187,9 +187,8 @@ def test_the_lock_itself_does_not_follow_symlinks(tmp_path):
     target = tmp_path / "victim"
     path = tmp_path / "token.json"
     Path(tokens.lock_path(str(path))).symlink_to(target)
-    with pytest.raises(tokens.CacheFileError, match="symbolic link"):
-        with tokens.cache_lock(str(path)):
-            pass
+    with pytest.raises(tokens.CacheFileError, match="symbolic link"), tokens.cache_lock(str(path)):
+        pass
     assert not target.exists()
 
 

@@ -47,8 +47,10 @@ def browser_commands(browser_variable: str, url: str) -> list[list[str]]:
 
 
 def open_browser(url: str, environ: Mapping[str, str] | None = None) -> str | None:
-    """Start a browser on `url` without waiting for it, its output thrown away (it must never
-    reach our stdout, which a shell hook evaluates). None when one started, else why not."""
+    """Start a browser on `url` without waiting for it. Its stdout is thrown away (it must
+    never reach ours, which a shell hook evaluates); its stderr too, unless ours is a
+    terminal: a pipe it held open would keep our caller waiting for as long as it runs.
+    None when one started, else why not."""
     environ = os.environ if environ is None else environ
     chosen = environ.get("BROWSER", "").strip()
     if chosen:
@@ -67,7 +69,7 @@ def open_browser(url: str, environ: Mapping[str, str] | None = None) -> str | No
                 command,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=None if _stderr_is_terminal() else subprocess.DEVNULL,
                 start_new_session=True,  # not ours to wait for, nor to hang up with us
                 close_fds=True,
                 env=_browser_environment(environ),
@@ -76,6 +78,13 @@ def open_browser(url: str, environ: Mapping[str, str] | None = None) -> str | No
             continue
         return None
     return "no browser could be started"
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return os.isatty(2)
+    except OSError:
+        return False
 
 
 def _browser_environment(environ: Mapping[str, str]) -> dict[str, str]:

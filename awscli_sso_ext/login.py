@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from awscli_sso_ext import tokens
 from awscli_sso_ext.errors import LoginNeeded, OperationFailed
@@ -52,7 +53,7 @@ def ensure_login(
     token = current_token(target, stderr)
     session_style = target.session_name is not None
     now = utc_now()
-    if not tokens.needs_login(token, now, session_style=session_style):
+    if token is not None and not tokens.needs_login(token, now, session_style=session_style):
         return token, False
     if not allow_login:
         raise LoginNeeded(
@@ -123,9 +124,9 @@ class DeviceLogin:
         # The lock spans check-to-write: a second login for the same session waits here, then
         # finds the first one's token and returns it instead of asking the user again.
         with tokens.cache_lock(path, on_wait=self._say_waiting):
-            token = current_token(self._target)
-            if self._usable(token):
-                return token
+            cached = current_token(self._target)
+            if cached is not None and self._usable(cached):
+                return cached
             tokens.check_writable(path)
             if self._refused is not None:
                 self._stderr.write(
@@ -141,9 +142,7 @@ class DeviceLogin:
         self._stderr.write(f"Logged in to {self._target.start_url}.\n")
         return token
 
-    def _usable(self, token: tokens.Token | None) -> bool:
-        if token is None:
-            return False
+    def _usable(self, token: tokens.Token) -> bool:
         if self._refused is not None and token.access_token == self._refused.access_token:
             return False
         session_style = self._target.session_name is not None
@@ -203,7 +202,7 @@ class DeviceLogin:
         if cached is not None and cached.is_valid_at(utc_now()):
             return cached
         name = target.session_name or str(int(time.time()))
-        request = {"clientName": f"botocore-client-{name}", "clientType": "public"}
+        request: dict[str, Any] = {"clientName": f"botocore-client-{name}", "clientType": "public"}
         if target.registration_scopes:
             request["scopes"] = list(target.registration_scopes)
         answer = client.register_client(**request)

@@ -288,3 +288,46 @@ def test_a_malformed_renewal_answer_is_exit_1_too(world):
     stderr = result.stderr.decode()
     assert result.returncode == 1 and "Traceback" not in stderr, stderr
     assert "CreateToken" in stderr and "accessToken" in stderr
+
+
+def test_network_settings_take_what_was_typed_and_ours_for_the_rest():
+    from argparse import Namespace
+
+    from awscli_sso_ext import GIVEN_TIMEOUTS, note_given_timeouts
+    from awscli_sso_ext.clients import (
+        DEFAULT_CONNECT_TIMEOUT,
+        DEFAULT_READ_TIMEOUT,
+        NetworkSettings,
+        network_settings,
+    )
+
+    typed = Namespace(read_timeout=3, connect_timeout=None)
+    note_given_timeouts(typed)  # before the CLI fills in its 60 s defaults
+    assert getattr(typed, GIVEN_TIMEOUTS) == ("read_timeout",)
+    typed.connect_timeout = 60  # what the CLI's own handler then sets
+    assert network_settings(typed) == NetworkSettings(DEFAULT_CONNECT_TIMEOUT, 3)
+    forever = Namespace(read_timeout=0, connect_timeout=None)
+    note_given_timeouts(forever)
+    forever.read_timeout = None  # the CLI turns 0 into "no limit"
+    assert network_settings(forever).read_timeout is None
+    # A host that let us note nothing: what it parsed counts as typed.
+    assert network_settings(Namespace(read_timeout=7, connect_timeout=5)) == NetworkSettings(5, 7)
+    assert network_settings(Namespace()) == NetworkSettings(
+        DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
+    )
+
+
+def test_the_plugin_notes_typed_timeouts_before_the_cli_resolves_them():
+    from awscli_sso_ext import awscli_initialize, note_given_timeouts
+
+    first = []
+
+    class Emitter:
+        def register(self, event, handler):
+            pass
+
+        def register_first(self, event, handler):
+            first.append((event, handler))
+
+    awscli_initialize(Emitter())
+    assert first == [("top-level-args-parsed", note_given_timeouts)]

@@ -69,8 +69,11 @@ class _EnvironmentCommand(BasicCommand):
         from awscli_sso_ext.errors import UsageError
         from awscli_sso_ext.failures import explain
         from awscli_sso_ext.login import current_token
+        from awscli_sso_ext.profiles import check_sso_settings
 
         env = environment.profile_environment(profile, region)
+        if profile.sso is not None:
+            check_sso_settings(profile.sso)
         if profile.sso is None:
             if credentials or verify:
                 raise UsageError(

@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from awscli_sso_ext import tokens
+
+_TORN_READ_RETRY_DELAY = 0.2
 
 
 @dataclass(frozen=True)
@@ -111,11 +114,25 @@ def role_credentials(session) -> RoleCredentials:
     tokens.make_private_folder(folder)  # before any file in it is believed
     provider = session.get_component("credential_provider").get_provider("sso")
     provider.cache = PrivateFileCache(folder)
-    credentials = provider.load()
+    credentials = _load_patiently(provider)
     frozen = credentials.get_frozen_credentials()
     # The provider's refreshable credentials know their expiry; botocore has no public getter.
     expiration = credentials._expiry_time
     return RoleCredentials(frozen.access_key, frozen.secret_key, frozen.token, expiration)
+
+
+def _load_patiently(provider):
+    """provider.load(), once more when botocore caught a token file half-written: some
+    botocore versions rewrite it in place, and then raise a bare KeyError naming its key."""
+    try:
+        return provider.load()
+    except KeyError:
+        time.sleep(_TORN_READ_RETRY_DELAY)
+    try:
+        return provider.load()
+    except KeyError as error:
+        path = os.path.join(tokens.sso_cache_dir(), f"{error.args[0]}.json")
+        raise tokens.CacheFileError(path, "can't be read (it is being rewritten)") from None
 
 
 def caller_identity(session, credentials: RoleCredentials, region: str | None) -> dict:

@@ -164,7 +164,6 @@ class ProfileBook:
             login_section=login_section,
             config_file=self.config_file,
         )
-        _check_settings(target)
         return target
 
     def _sso_session(self, profile_name: str, session_name: str) -> dict:
@@ -194,8 +193,10 @@ def _split_scopes(text: str | None) -> tuple[str, ...] | None:
     return None if scopes is None else tuple(scopes)
 
 
-def _check_settings(target: SsoTarget) -> None:
-    """Refuse, before any network call, settings that can't be right."""
+def check_sso_settings(target: SsoTarget) -> None:
+    """ConfigError for settings that can't be right, so they fail before any network call:
+    an account id that is not 12 digits, a region that is not a region name, a start URL
+    that is not https:// with a host."""
     if not _ACCOUNT_ID.fullmatch(target.account_id):
         _bad_setting(
             target,

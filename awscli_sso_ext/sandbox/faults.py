@@ -1,5 +1,4 @@
-"""Failures injected at run time: error answers for the next N requests, slow or missing
-answers, and success answers with a field removed or of the wrong type."""
+"""Injected failures: error answers, slow or missing answers, malformed success answers."""
 
 from __future__ import annotations
 

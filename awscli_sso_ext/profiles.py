@@ -6,7 +6,7 @@ import difflib
 import os
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from awscli_sso_ext.errors import ConfigError, UnknownProfileError
@@ -28,10 +28,10 @@ class SsoTarget:
     session_name: str | None  # None for a legacy profile (sso_start_url in the profile)
     registration_scopes: tuple[str, ...] | None = None  # None when not configured
     # Where the settings are, for messages: the profile's section, the one holding
-    # sso_start_url and sso_region, and the config file.
-    profile_section: str = "the profile"
-    login_section: str = "the profile"
-    config_file: str = "the AWS config file"
+    # sso_start_url and sso_region, and the config file. Not part of what the target is.
+    profile_section: str = field(default="the profile", compare=False)
+    login_section: str = field(default="the profile", compare=False)
+    config_file: str = field(default="the AWS config file", compare=False)
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,14 @@ class _EnvironmentCommand(BasicCommand):
         self._environ = environ if environ is not None else os.environ
 
     def _run_main(self, parsed_args, parsed_globals):
+        from awscli_sso_ext.clients import network_settings
         from awscli_sso_ext.errors import SsoExtError
         from awscli_sso_ext.redaction import redact_debug_logs
         from awscli_sso_ext.shells import UnrepresentableValueError
+        from awscli_sso_ext.tokens import CacheFileError, CacheFolderError
 
         redact_debug_logs()
+        self._settings = network_settings(parsed_globals)
         try:
             text = self._output(parsed_args, parsed_globals)
         except KeyboardInterrupt:
@@ -38,6 +41,9 @@ class _EnvironmentCommand(BasicCommand):
         except UnrepresentableValueError as error:
             self._say(f"aws {self.NAME}: {error}\nRename the profile in your AWS config.")
             return 2
+        except (CacheFileError, CacheFolderError) as error:
+            self._say(f"aws {self.NAME}: {error}")
+            return 1
         except OSError as error:  # the cache folder can't be written, a disk is full, ...
             self._say(
                 f"aws {self.NAME}: could not use {error.filename or 'a file'}: {error.strerror}.\n"
@@ -59,16 +65,24 @@ class _EnvironmentCommand(BasicCommand):
 
         refresh_quietly()
 
-    def _sso_environment(self, profile, region, parsed_args, *, credentials=False, verify=False):
-        """The profile's environment, after logging in when its SSO session has lapsed."""
+    def _sso_environment(
+        self, profile, region, parsed_args, *, credentials=False, verify=False, check_role=False
+    ):
+        """The profile's environment, after logging in when its SSO session has lapsed.
+
+        `check_role`: after a login (we are online anyway), make sure the profile's role is
+        one the user is assigned, so a switch never lands on a role that fails later."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         from awscli_sso_ext import environment
         from awscli_sso_ext.errors import UsageError
         from awscli_sso_ext.failures import explain
         from awscli_sso_ext.login import current_token
+        from awscli_sso_ext.profiles import check_sso_settings
 
         env = environment.profile_environment(profile, region)
+        if profile.sso is not None:
+            check_sso_settings(profile.sso)
         if profile.sso is None:
             if credentials or verify:
                 raise UsageError(
@@ -78,7 +92,9 @@ class _EnvironmentCommand(BasicCommand):
                 )
             return env
         try:
-            token = self._login(profile, parsed_args)
+            token, logged_in = self._login(profile, parsed_args)
+            if logged_in and check_role:
+                self._check_role(profile, token)
             if credentials or verify:
                 keys = self._role_credentials(profile, parsed_args)
                 token = current_token(profile.sso, self._stderr) or token  # maybe renewed
@@ -87,50 +103,77 @@ class _EnvironmentCommand(BasicCommand):
                 if verify:
                     self._verify(profile.name, profile.sso, keys, region or profile.region)
         except (BotoCoreError, ClientError) as error:
-            raise explain(error, profile.name, profile.sso) from None
+            raise explain(error, profile.name, profile.sso, self._settings) from None
         env.update(self._login_metadata(profile, token))
         return env
+
+    def _profile_session(self, profile_name: str):
+        """A botocore session for the profile we act on, not for whatever the shell points
+        at (a stale AWS_PROFILE naming a deleted profile must not get in the way), with the
+        CLI's timeouts and retry settings."""
+        from awscli_sso_ext.clients import profile_session
+
+        return profile_session(profile_name, self._settings)
 
     def _login(self, profile, parsed_args):
         from awscli_sso_ext.login import ensure_login
 
         return ensure_login(
-            _profile_session(profile.name),
+            self._profile_session(profile.name),
             profile.name,
             profile.sso,
             allow_login=not parsed_args.no_login,
             open_browser=not parsed_args.no_browser,
             stderr=self._stderr,
+            settings=self._settings,
+        )
+
+    def _check_role(self, profile, token) -> None:
+        from awscli_sso_ext.errors import OperationFailed
+        from awscli_sso_ext.portal import assigned_roles
+
+        sso = profile.sso
+        roles = assigned_roles(self._profile_session(profile.name), sso, token.access_token)
+        if sso.role_name in roles:
+            return
+        raise OperationFailed(
+            f"You are not assigned the role {sso.role_name} in account {sso.account_id} "
+            f"(the profile {profile.name!r}); roles assigned to you there: "
+            f"{', '.join(roles) or 'none'}.",
+            f"Set sso_role_name in {sso.profile_section} of {sso.config_file} to one of "
+            f"those, or ask your administrator to assign you {sso.role_name}.",
         )
 
     def _role_credentials(self, profile, parsed_args):
-        """Role keys; a session revoked or lapsed behind our back gets one fresh login."""
+        """Role keys; a session revoked or lapsed behind our back gets one fresh login, or
+        the login another process made meanwhile."""
         from botocore.exceptions import TokenRetrievalError, UnauthorizedSSOTokenError
 
         from awscli_sso_ext.credentials import role_credentials
-        from awscli_sso_ext.login import DeviceLogin
+        from awscli_sso_ext.login import DeviceLogin, current_token
 
+        refused = current_token(profile.sso)  # what botocore is about to present
         try:
-            return role_credentials(profile.name)
+            return role_credentials(self._profile_session(profile.name))
         except (UnauthorizedSSOTokenError, TokenRetrievalError):
             if parsed_args.no_login:
                 raise
-            self._say(f"aws {self.NAME}: the SSO session was not accepted; logging in again.")
-            DeviceLogin(
-                _profile_session(profile.name),
-                profile.name,
-                profile.sso,
-                open_browser=not parsed_args.no_browser,
-                stderr=self._stderr,
-                force=True,
-            ).run()
-            return role_credentials(profile.name)
+        DeviceLogin(
+            self._profile_session(profile.name),
+            profile.name,
+            profile.sso,
+            open_browser=not parsed_args.no_browser,
+            stderr=self._stderr,
+            refused=refused,
+            settings=self._settings,
+        ).run()
+        return role_credentials(self._profile_session(profile.name))
 
     def _verify(self, keys_profile, target, keys, region):
         from awscli_sso_ext.credentials import caller_identity, profile_status
         from awscli_sso_ext.login import utc_now
 
-        identity = caller_identity(_profile_session(keys_profile), keys, region)
+        identity = caller_identity(self._profile_session(keys_profile), keys, region)
         self._say(f"Verified with STS: account {identity['Account']}, {identity['Arn']}")
         status = profile_status(target, utc_now())
         renews = " (renews by itself)" if status.can_refresh else ""
@@ -190,14 +233,6 @@ class _EnvironmentCommand(BasicCommand):
 
 def _clock(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "unknown"
-
-
-def _profile_session(profile_name: str):
-    """A botocore session for the profile we act on, not for whatever the shell points at:
-    a stale AWS_PROFILE or AWS_DEFAULT_PROFILE naming a deleted profile must not get in the way."""
-    import botocore.session
-
-    return botocore.session.Session(profile=profile_name)
 
 
 _LOGIN_OPTIONS = (
@@ -334,7 +369,11 @@ class SsoSwitchCommand(_EnvironmentCommand):
             env = environment.switch_environment(profile, parsed_globals.region, current)
             env.update(
                 self._sso_environment(
-                    profile, parsed_globals.region, parsed_args, verify=parsed_args.verify
+                    profile,
+                    parsed_globals.region,
+                    parsed_args,
+                    verify=parsed_args.verify,
+                    check_role=True,
                 )
             )
         text = output_format.render(env)

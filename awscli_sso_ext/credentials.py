@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from awscli_sso_ext import tokens
 from awscli_sso_ext.role_key_cache import credential_cache_dir, credential_cache_file
+
+_TORN_READ_RETRY_DELAY = 0.2
 
 
 @dataclass(frozen=True)
@@ -58,23 +62,67 @@ def profile_status(target, now: datetime) -> ProfileStatus:
     )
 
 
-def role_credentials(profile_name: str) -> RoleCredentials:
-    """The role's keys from botocore's own SSO provider, reusing and filling the v2 cache.
+class PrivateFileCache:
+    """The dict-like cache botocore's credential fetchers use (as its JSONFileCache), with
+    each file written atomically, 0600, in a folder kept 0700."""
+
+    def __init__(self, folder: str):
+        self._folder = folder
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self._folder, key + ".json")
+
+    def __contains__(self, key: str) -> bool:
+        return os.path.isfile(self._path(key))
+
+    def __getitem__(self, key: str):
+        try:
+            with open(self._path(key), encoding="utf-8") as file:
+                return json.load(file)
+        except (OSError, ValueError):
+            raise KeyError(key) from None
+
+    def __setitem__(self, key: str, value) -> None:
+        tokens.make_private_folder(self._folder)
+        tokens.write_json_atomically(self._path(key), value)
+
+    def __delitem__(self, key: str) -> None:
+        try:
+            os.unlink(self._path(key))
+        except FileNotFoundError:
+            raise KeyError(key) from None
+
+
+def role_credentials(session) -> RoleCredentials:
+    """The role's keys from botocore's own SSO provider of `session` (made for the profile),
+    reusing and filling the v2 cache.
 
     Only the SSO provider is asked: static keys in the environment must not be handed out
     as the profile's. botocore refreshes a session-style token on the way when it can.
     """
-    import botocore.session
-    from botocore.utils import JSONFileCache
-
-    session = botocore.session.Session(profile=profile_name)
+    folder = credential_cache_dir()
+    tokens.make_private_folder(folder)  # before any file in it is believed
     provider = session.get_component("credential_provider").get_provider("sso")
-    provider.cache = JSONFileCache(credential_cache_dir())
-    credentials = provider.load()
+    provider.cache = PrivateFileCache(folder)
+    credentials = _load_patiently(provider)
     frozen = credentials.get_frozen_credentials()
     # The provider's refreshable credentials know their expiry; botocore has no public getter.
     expiration = credentials._expiry_time
     return RoleCredentials(frozen.access_key, frozen.secret_key, frozen.token, expiration)
+
+
+def _load_patiently(provider):
+    """provider.load(), once more when botocore caught a token file half-written: some
+    botocore versions rewrite it in place, and then raise a bare KeyError naming its key."""
+    try:
+        return provider.load()
+    except KeyError:
+        time.sleep(_TORN_READ_RETRY_DELAY)
+    try:
+        return provider.load()
+    except KeyError as error:
+        path = os.path.join(tokens.sso_cache_dir(), f"{error.args[0]}.json")
+        raise tokens.CacheFileError(path, "can't be read (it is being rewritten)") from None
 
 
 def caller_identity(session, credentials: RoleCredentials, region: str | None) -> dict:

@@ -60,8 +60,11 @@ def login_command(profile_name: str) -> str:
     return f"aws sso-switch {shlex.quote(profile_name)}"
 
 
-def explain(error: BaseException, profile_name: str, sso=None) -> SsoExtError:
-    """An SsoExtError (message, fix, exit code) for `error`; secrets never enter the text."""
+def explain(error: BaseException, profile_name: str, sso=None, settings=None) -> SsoExtError:
+    """An SsoExtError (message, fix, exit code) for `error`; secrets never enter the text.
+
+    `settings` (clients.NetworkSettings) are the timeouts the call had, for a timeout's text.
+    """
     from botocore import exceptions
 
     login = login_command(profile_name)
@@ -71,35 +74,23 @@ def explain(error: BaseException, profile_name: str, sso=None) -> SsoExtError:
         "account": sso.account_id if sso else "?",
     }
     if isinstance(error, exceptions.ClientError):
-        code = error.response.get("Error", {}).get("Code", "")
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        if code in _SERVICE_ERRORS:
-            problem, fix = _SERVICE_ERRORS[code]
-            return OperationFailed(problem.format(**details), fix.format(**details))
-        if status >= 500:
-            return OperationFailed(
-                f"AWS answered with a server error ({status} {code}).",
-                "This is on AWS's side; wait a little and run the command again.",
-            )
-        return OperationFailed(
-            f"AWS refused the request: {code or status}.", f"Check the profile {profile_name!r}."
-        )
-    if isinstance(
-        error,
-        (
-            exceptions.EndpointConnectionError,
-            exceptions.ConnectTimeoutError,
-            exceptions.ReadTimeoutError,
-            exceptions.ConnectionClosedError,
-        ),
-    ):
+        return _refusal(error, profile_name, sso, details)
+    if isinstance(error, (exceptions.ConnectTimeoutError, exceptions.ReadTimeoutError)):
+        return _timeout(error, settings)
+    if isinstance(error, (exceptions.EndpointConnectionError, exceptions.ConnectionClosedError)):
         return OperationFailed(
             f"Could not reach AWS: {error}.",
             "Check your network, proxy (HTTPS_PROXY) and the profile's regions, then retry.",
         )
     if isinstance(error, exceptions.SSOTokenLoadError):
         return OperationFailed("There is no SSO login for this profile.", f"Log in: {login}")
-    if isinstance(error, (exceptions.UnauthorizedSSOTokenError, exceptions.TokenRetrievalError)):
+    if isinstance(error, exceptions.UnauthorizedSSOTokenError):
+        return OperationFailed(
+            f"The SSO login of the profile {profile_name!r} was refused by IAM Identity "
+            "Center: it is no longer valid (signed out elsewhere, revoked, or expired).",
+            f"Log in with: {login}",
+        )
+    if isinstance(error, exceptions.TokenRetrievalError):
         return OperationFailed(
             "The SSO session has expired and could not be renewed.", f"Log in again: {login}"
         )
@@ -113,4 +104,53 @@ def explain(error: BaseException, profile_name: str, sso=None) -> SsoExtError:
     return OperationFailed(
         f"Unexpected {type(error).__name__} from botocore: {error}",
         "Run the command again with --debug and report it if it persists.",
+    )
+
+
+def _refusal(error, profile_name: str, sso, details: dict) -> SsoExtError:
+    """A ClientError: the service's own message, and the setting to check when we know it."""
+    response = error.response
+    code = response.get("Error", {}).get("Code", "")
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    # OIDC puts its message in error_description, which botocore leaves out of Error.
+    message = response.get("Error", {}).get("Message") or response.get("error_description") or ""
+    said = f" ({message})" if message else ""
+    if code in _SERVICE_ERRORS:
+        problem, fix = _SERVICE_ERRORS[code]
+        return OperationFailed(problem.format(**details), fix.format(**details))
+    if status >= 500:
+        return OperationFailed(
+            f"AWS answered with a server error ({status} {code}){said}.",
+            "This is on AWS's side; wait a little and run the command again.",
+        )
+    operation = getattr(error, "operation_name", "") or "the request"
+    if sso is not None and operation == "StartDeviceAuthorization":
+        return OperationFailed(
+            f"IAM Identity Center refused the start URL {sso.start_url}: {code}{said}.",
+            f"Check sso_start_url in {sso.login_section} of {sso.config_file}: it is your AWS "
+            "access portal's address, like https://d-1234567890.awsapps.com/start.",
+        )
+    where = f" ({sso.profile_section} in {sso.config_file})" if sso is not None else ""
+    return OperationFailed(
+        f"AWS refused {operation}: {code or status}{said}.",
+        f"Check the profile {profile_name!r}{where}.",
+    )
+
+
+def _timeout(error, settings) -> SsoExtError:
+    """A connect or read timeout: which endpoint, how long each attempt waited, the option."""
+    from botocore.exceptions import ConnectTimeoutError
+
+    endpoint = getattr(error, "kwargs", {}).get("endpoint_url") or "the endpoint"
+    connecting = isinstance(error, ConnectTimeoutError)
+    option = "--cli-connect-timeout" if connecting else "--cli-read-timeout"
+    seconds = None
+    if settings is not None:
+        seconds = settings.connect_timeout if connecting else settings.read_timeout
+    waited = f" within {seconds:g} s" if seconds is not None else ""
+    what = "accept the connection" if connecting else "answer"
+    return OperationFailed(
+        f"{endpoint} did not {what}{waited}, on any attempt.",
+        "Check your network and proxy (HTTPS_PROXY) and the profile's sso_region; to wait "
+        f"longer, run `aws {option} SECONDS ...` (0 waits forever).",
     )

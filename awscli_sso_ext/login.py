@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from awscli_sso_ext import tokens
-from awscli_sso_ext.errors import LoginNeeded
+from awscli_sso_ext.errors import LoginNeeded, OperationFailed
 from awscli_sso_ext.failures import explain, login_command
 from awscli_sso_ext.profiles import SsoTarget
+from awscli_sso_ext.waiting import WaitingLine
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 SLOW_DOWN_STEP = 5  # seconds added to the polling interval on SlowDownException (RFC 8628)
@@ -25,39 +25,73 @@ def token_file(target: SsoTarget) -> str:
     return tokens.token_path(target.start_url, target.session_name)
 
 
-def current_token(target: SsoTarget, stderr) -> tokens.Token | None:
-    """The cached token, or None when there is none or the file is unusable (said on stderr)."""
+def current_token(target: SsoTarget, stderr=None) -> tokens.Token | None:
+    """The cached token, or None when there is none or the file is unusable (said on
+    `stderr`, when given). A file no login can replace (a folder in its place) fails."""
     try:
         return tokens.read_token(token_file(target))
     except tokens.CacheFileError as error:
-        stderr.write(f"{error}\n")
+        if not error.replaceable:
+            raise OperationFailed(str(error)) from None
+        if stderr is not None:
+            stderr.write(f"{error}\n")
         return None
 
 
 def ensure_login(
-    session, profile_name: str, target: SsoTarget, *, allow_login: bool, open_browser: bool, stderr
-) -> tokens.Token:
-    """A token good for the next 15 minutes (or renewable by botocore), logging in if needed.
-
-    No network call at all when the cached token is good.
-    """
+    session,
+    profile_name: str,
+    target: SsoTarget,
+    *,
+    allow_login: bool,
+    open_browser: bool,
+    stderr,
+    settings=None,
+) -> tuple[tokens.Token, bool]:
+    """(a token good for the next 15 minutes or renewable by botocore, whether we logged in
+    for it). No network call at all when the cached token is good."""
     token = current_token(target, stderr)
     session_style = target.session_name is not None
-    if not tokens.needs_login(token, utc_now(), session_style=session_style):
-        return token
+    now = utc_now()
+    if token is not None and not tokens.needs_login(token, now, session_style=session_style):
+        return token, False
     if not allow_login:
-        state = "has no SSO login" if token is None else "has an SSO login that has expired"
         raise LoginNeeded(
-            f"The profile {profile_name!r} {state} (or one about to).",
-            f"Log in with: {login_command(profile_name)}",
+            _lapsed(profile_name, token, now), f"Log in with: {login_command(profile_name)}"
         )
-    return DeviceLogin(
-        session, profile_name, target, open_browser=open_browser, stderr=stderr
-    ).run()
+    login = DeviceLogin(
+        session,
+        profile_name,
+        target,
+        open_browser=open_browser,
+        stderr=stderr,
+        settings=settings,
+    )
+    return login.run(), login.logged_in
+
+
+def _lapsed(profile_name: str, token: tokens.Token | None, now: datetime) -> str:
+    """Which case of "no usable login" this is, for --no-login."""
+    if token is None:
+        return f"The profile {profile_name!r} has no SSO login yet."
+    if token.is_expired(now):
+        return (
+            f"The SSO login of the profile {profile_name!r} expired at "
+            f"{token.expires_at:%Y-%m-%d %H:%M} UTC."
+        )
+    minutes = int(token.seconds_left(now) // 60)
+    return (
+        f"The SSO login of the profile {profile_name!r} expires in {minutes} minutes, too soon "
+        "to rely on, and can't renew itself."
+    )
 
 
 class DeviceLogin:
-    """One run of the OAuth device authorization flow against the host's botocore."""
+    """One run of the OAuth device authorization flow against the host's botocore.
+
+    `refused`: the token the service has just refused; a token in the cache that is another
+    one (a sibling process logged in or renewed meanwhile) is used instead of logging in.
+    """
 
     def __init__(
         self,
@@ -67,37 +101,59 @@ class DeviceLogin:
         *,
         open_browser,
         stderr,
-        force=False,
+        refused: tokens.Token | None = None,
         sleep=time.sleep,
+        clock=time.monotonic,
+        settings=None,
     ):
         self._session = session
         self._profile_name = profile_name
         self._target = target
         self._open_browser = open_browser
         self._stderr = stderr
-        self._force = force  # log in even though the cached token looks good (it was refused)
+        self._refused = refused
         self._sleep = sleep
+        self._clock = clock
+        self._settings = settings
+        self.logged_in = False  # whether run() logged in (rather than finding a token)
 
     def run(self) -> tokens.Token:
         from botocore.exceptions import BotoCoreError, ClientError
 
         path = token_file(self._target)
-        session_style = self._target.session_name is not None
         # The lock spans check-to-write: a second login for the same session waits here, then
         # finds the first one's token and returns it instead of asking the user again.
-        with tokens.cache_lock(path):
-            token = current_token(self._target, self._stderr)
-            if not self._force and not tokens.needs_login(
-                token, utc_now(), session_style=session_style
-            ):
-                return token
+        with tokens.cache_lock(path, on_wait=self._say_waiting):
+            cached = current_token(self._target)
+            if cached is not None and self._usable(cached):
+                return cached
+            tokens.check_writable(path)
+            if self._refused is not None:
+                self._stderr.write(
+                    f"The SSO session of the profile {self._profile_name!r} was not accepted; "
+                    "logging in again.\n"
+                )
             try:
                 token = self._log_in()
             except (BotoCoreError, ClientError) as error:
-                raise explain(error, self._profile_name, self._target) from None
+                raise explain(error, self._profile_name, self._target, self._settings) from None
             tokens.write_json_atomically(path, token.to_dict())
+        self.logged_in = True
         self._stderr.write(f"Logged in to {self._target.start_url}.\n")
         return token
+
+    def _usable(self, token: tokens.Token) -> bool:
+        if self._refused is not None and token.access_token == self._refused.access_token:
+            return False
+        session_style = self._target.session_name is not None
+        return not tokens.needs_login(token, utc_now(), session_style=session_style)
+
+    def _say_waiting(self) -> None:
+        self._stderr.write(
+            f"Profile {self._profile_name!r}: waiting for the login in progress in another "
+            "terminal... Ctrl-C cancels.\n"
+        )
+        self._stderr.flush()
 
     def _client(self):
         from botocore import UNSIGNED
@@ -117,8 +173,8 @@ class DeviceLogin:
             clientSecret=registration.client_secret,
             startUrl=self._target.start_url,
         )
-        self._show(authorization)
-        answer = self._poll(client, registration, authorization)
+        url = self._show(authorization)
+        answer = self._poll(client, registration, authorization, url)
         now = utc_now()
         token = tokens.Token(
             access_token=answer["accessToken"],
@@ -146,7 +202,7 @@ class DeviceLogin:
         if cached is not None and cached.is_valid_at(utc_now()):
             return cached
         name = target.session_name or str(int(time.time()))
-        request = {"clientName": f"botocore-client-{name}", "clientType": "public"}
+        request: dict[str, Any] = {"clientName": f"botocore-client-{name}", "clientType": "public"}
         if target.registration_scopes:
             request["scopes"] = list(target.registration_scopes)
         answer = client.register_client(**request)
@@ -159,7 +215,9 @@ class DeviceLogin:
         tokens.write_json_atomically(path, registration.to_dict())
         return registration
 
-    def _show(self, authorization: dict) -> None:
+    def _show(self, authorization: dict) -> str:
+        from awscli_sso_ext.browser import open_browser
+
         url = authorization.get("verificationUriComplete") or authorization["verificationUri"]
         self._stderr.write(
             f"Log in to {self._target.start_url} for the profile {self._profile_name!r}:\n"
@@ -168,50 +226,51 @@ class DeviceLogin:
         )
         self._stderr.flush()
         if self._open_browser:
-            open_browser(url, self._stderr)
+            not_opened = open_browser(url)
+            if not_opened:
+                self._stderr.write(
+                    f"No browser is started ({not_opened}): open the address above on any "
+                    "device with a browser.\n"
+                )
+        return url
 
-    def _poll(self, client, registration: tokens.Registration, authorization: dict) -> dict:
+    def _poll(self, client, registration, authorization: dict, url: str) -> dict:
+        """CreateToken every `interval` seconds until approved, refused, or the code's own
+        expiry (the last poll is at that moment)."""
         interval = authorization.get("interval") or 5
-        deadline = time.monotonic() + authorization.get("expiresIn", 600)
-        while True:
-            try:
-                return client.create_token(
-                    grantType=DEVICE_CODE_GRANT,
-                    deviceCode=authorization["deviceCode"],
-                    clientId=registration.client_id,
-                    clientSecret=registration.client_secret,
-                )
-            except client.exceptions.AuthorizationPendingException:
-                pass
-            except client.exceptions.SlowDownException:
-                interval += SLOW_DOWN_STEP
-            if time.monotonic() + interval > deadline:
-                raise client.exceptions.ExpiredTokenException(
-                    {"Error": {"Code": "ExpiredTokenException", "Message": "device code expired"}},
-                    "CreateToken",
-                )
-            self._sleep(interval)
+        expires_at = self._clock() + authorization["expiresIn"]
+        line = WaitingLine(self._stderr, authorization["userCode"], url, expires_at, self._clock)
+        try:
+            while True:
+                try:
+                    return client.create_token(
+                        grantType=DEVICE_CODE_GRANT,
+                        deviceCode=authorization["deviceCode"],
+                        clientId=registration.client_id,
+                        clientSecret=registration.client_secret,
+                    )
+                except client.exceptions.AuthorizationPendingException:
+                    pass
+                except client.exceptions.SlowDownException:
+                    interval += SLOW_DOWN_STEP
+                left = expires_at - self._clock()
+                if left <= 0:
+                    raise client.exceptions.ExpiredTokenException(
+                        {"Error": {"Code": "ExpiredTokenException", "Message": "code expired"}},
+                        "CreateToken",
+                    )
+                self._wait(min(interval, left), line)
+        finally:
+            line.close()
 
-
-def open_browser(url: str, stderr) -> None:
-    """Opens `url` with the user's browser (honours BROWSER); failure is only a note."""
-    import webbrowser
-
-    saved = os.environ.get("LD_LIBRARY_PATH")
-    original = os.environ.get("LD_LIBRARY_PATH_ORIG")
-    # Frozen (PyInstaller) CLI builds change LD_LIBRARY_PATH; a browser needs the user's own.
-    if original is not None:
-        os.environ["LD_LIBRARY_PATH"] = original
-    elif getattr(sys, "frozen", False):
-        os.environ.pop("LD_LIBRARY_PATH", None)
-    try:
-        opened = webbrowser.open_new_tab(url)
-    except webbrowser.Error:
-        opened = False
-    finally:
-        if saved is None:
-            os.environ.pop("LD_LIBRARY_PATH", None)
-        else:
-            os.environ["LD_LIBRARY_PATH"] = saved
-    if not opened:
-        stderr.write("No browser could be opened here: open the address above yourself.\n")
+    def _wait(self, seconds: float, line: WaitingLine) -> None:
+        """Sleep `seconds`; on a terminal in steps of a second, the line counting down."""
+        line.show()
+        if not line.live:
+            self._sleep(seconds)
+            return
+        while seconds > 0:
+            step = min(1.0, seconds)
+            self._sleep(step)
+            seconds -= step
+            line.show()

@@ -6,11 +6,14 @@ import difflib
 import os
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from awscli_sso_ext.errors import ConfigError, UnknownProfileError
 
 _SSO_ROLE_KEYS = ("sso_account_id", "sso_role_name")
+_ACCOUNT_ID = re.compile(r"\d{12}")
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}")
 _PROFILE_HEADER = re.compile(r"^\s*\[\s*profile\s+(.+?)\s*\]\s*$", re.MULTILINE)
 
 
@@ -24,6 +27,11 @@ class SsoTarget:
     sso_region: str
     session_name: str | None  # None for a legacy profile (sso_start_url in the profile)
     registration_scopes: tuple[str, ...] | None = None  # None when not configured
+    # Where the settings are, for messages: the profile's section, the one holding
+    # sso_start_url and sso_region, and the config file. Not part of what the target is.
+    profile_section: str = field(default="the profile", compare=False)
+    login_section: str = field(default="the profile", compare=False)
+    config_file: str = field(default="the AWS config file", compare=False)
 
 
 @dataclass(frozen=True)
@@ -151,14 +159,20 @@ class ProfileBook:
                 f"Add {', '.join(k + ' = ...' for k in missing)} to that profile "
                 "(or run `aws configure sso` on AWS CLI v2).",
             )
-        return SsoTarget(
+        profile_section = "[default]" if name == "default" else f"[profile {name}]"
+        login_section = profile_section if session_name is None else f"[sso-session {session_name}]"
+        target = SsoTarget(
             account_id=settings["sso_account_id"],
             role_name=settings["sso_role_name"],
             start_url=start_url,
             sso_region=sso_region,
             session_name=session_name,
             registration_scopes=scopes,
+            profile_section=profile_section,
+            login_section=login_section,
+            config_file=self.config_file,
         )
+        return target
 
     def _sso_session(self, profile_name: str, session_name: str) -> dict:
         session = self._sso_sessions.get(session_name)
@@ -185,3 +199,50 @@ def _split_scopes(text: str | None) -> tuple[str, ...] | None:
 
     scopes = parse_registration_scopes(text)
     return None if scopes is None else tuple(scopes)
+
+
+def check_sso_settings(target: SsoTarget) -> None:
+    """ConfigError for settings that can't be right, so they fail before any network call:
+    an account id that is not 12 digits, a region that is not a region name, a start URL
+    that is not https:// with a host."""
+    if not _ACCOUNT_ID.fullmatch(target.account_id):
+        _bad_setting(
+            target,
+            "sso_account_id",
+            target.account_id,
+            target.profile_section,
+            "an AWS account id",
+            "the account's 12 digits, like 123456789012",
+        )
+    if not _REGION.fullmatch(target.sso_region):
+        _bad_setting(
+            target,
+            "sso_region",
+            target.sso_region,
+            target.login_section,
+            "a region name",
+            "the region of your IAM Identity Center, like eu-west-1",
+        )
+    address = urlsplit(target.start_url)
+    try:
+        host = address.hostname
+    except ValueError:
+        host = None
+    if address.scheme != "https" or not host or any(c.isspace() for c in target.start_url):
+        _bad_setting(
+            target,
+            "sso_start_url",
+            target.start_url,
+            target.login_section,
+            "an https:// address with a host",
+            "your AWS access portal's address, like https://d-1234567890.awsapps.com/start",
+        )
+
+
+def _bad_setting(
+    target: SsoTarget, key: str, value: str, section: str, what: str, example: str
+) -> None:
+    raise ConfigError(
+        f"{key} = {value} in {section} of {target.config_file} is not {what}.",
+        f"Set {key} in that section to {example}.",
+    )

@@ -5,19 +5,32 @@ from __future__ import annotations
 import logging
 import re
 
-# The name of a secret field or header, then up to four characters of JSON, Python repr or
-# header punctuation (and the b' of a bytes repr), then its value.
+# The name of a secret field or header in any case and spelling (camelCase, snake_case,
+# header), then up to four quotes, colons, equals signs or spaces (and the b' of a bytes
+# repr), then its value; or a bearer token in an Authorization header. No comma may come
+# between: `"grantType": "...device_code", "deviceCode": "X"` must mask X, not the key.
+_SECRET_NAMES = (
+    "access_?token",
+    "refresh_?token",
+    "id_?token",
+    "client_?secret",
+    "device_?code",
+    "code_?verifier",
+    "secret_?access_?key",
+    "session_?token",
+    "x-amz-sso_bearer_token",
+    "x-amz-security-token",
+)
 _SECRET = re.compile(
-    r"(accessToken|refreshToken|clientSecret|deviceCode|secretAccessKey|sessionToken"
-    r"|SecretAccessKey|SessionToken|x-amz-sso_bearer_token|x-amz-security-token"
-    r"|aws_secret_access_key|aws_session_token)(\W{1,4}(?:b['\"])?)([^\"',\s}\\]+)"
+    rf"((?:{'|'.join(_SECRET_NAMES)})[\s\"':=]{{1,4}}(?:b['\"])?|\bBearer\s+)([^\"',\s}}\\]+)",
+    re.IGNORECASE,
 )
 _LOGGERS = ("", "botocore", "awscli", "urllib3")
 
 
 def redact(text: str) -> str:
     """`text` with the value of every secret field replaced by ***."""
-    return _SECRET.sub(r"\1\2***", text)
+    return _SECRET.sub(r"\1***", text)
 
 
 class RedactingFilter(logging.Filter):

@@ -6,7 +6,10 @@ import contextlib
 import hashlib
 import json
 import os
+import signal
+import stat
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,17 +34,33 @@ _T = TypeVar("_T")
 
 _TOKEN_FIX = "Delete it, then log in again with `aws sso-switch PROFILE` or `aws sso login`."
 _REGISTRATION_FIX = "Delete it; the next login registers a new client."
+_NOT_A_FILE_FIX = "Move it out of the way, then run the command again."
 _TORN_READ_RETRY_DELAY = 0.05
 
 
 class CacheFileError(Exception):
-    """A cache file exists but can't be used: says which file, what is wrong and the fix."""
+    """A cache file exists but can't be used: says which file, what is wrong and the fix.
 
-    def __init__(self, path: str, problem: str, fix: str = _TOKEN_FIX):
+    `replaceable`: whether a login can write a good file in its place (a folder or a symbolic
+    link standing there can't be replaced: we never remove those)."""
+
+    def __init__(self, path: str, problem: str, fix: str = _TOKEN_FIX, replaceable: bool = True):
         super().__init__(f"The SSO cache file {path} {problem}. {fix}")
         self.path = path
         self.problem = problem
         self.fix = fix
+        self.replaceable = replaceable
+
+
+class CacheFolderError(Exception):
+    """The cache folder can't take a file: names the folder once, and the fix."""
+
+    def __init__(self, folder: str, reason: str):
+        super().__init__(
+            f"The cache folder {folder} can't be written ({reason}), so no login could be "
+            "saved there. Make sure you own it and can write in it, then run the command again."
+        )
+        self.folder = folder
 
 
 # --- Where things are ------------------------------------------------------------------
@@ -295,6 +314,9 @@ def _read(path: str, build: Callable[[Any], _T], fix: str) -> _T | None:
         data = _load_json_patiently(path)
     except FileNotFoundError:
         return None
+    except IsADirectoryError:
+        problem = "can't be read (it is a folder)"
+        raise CacheFileError(path, problem, _NOT_A_FILE_FIX, replaceable=False) from None
     except OSError as error:
         raise CacheFileError(path, f"can't be read ({error.strerror})", fix) from None
     except ValueError as error:
@@ -323,23 +345,103 @@ def write_json_atomically(path: str, data: Any) -> None:
     """Write `data` as JSON to `path` so that readers see the old file or the new, whole.
 
     Missing folders are created 0700. The text goes to a temporary file in the same folder,
-    created exclusively with mode 0600 (mkstemp), is fsynced, then renamed over `path`:
-    the file ends up 0600 whatever mode an earlier file had (the CLI creates them 0600).
+    created exclusively with mode 0600 (mkstemp: O_EXCL, so no planted link is followed), is
+    fsynced, then renamed over `path`: the file ends up 0600 whatever mode an earlier file
+    had (the CLI creates them 0600). Datetimes are written in ISO 8601. A SIGTERM, SIGHUP
+    or SIGINT while writing removes the temporary file first, then takes its usual effect.
     """
     folder = os.path.dirname(os.path.abspath(path))
     _make_private_dirs(folder)
-    text = json.dumps(data)
-    fd, temp_path = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json.tmp")
+    text = json.dumps(data, default=_json_default)
+    with _signals_interrupt():
+        fd, temp_path = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json.tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                file.write(text)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temp_path, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_path)
+            raise
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+class _Signalled(BaseException):
+    """Raised by our handler so that cleanup code runs before the signal takes effect."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise inside the block, as SIGINT does (KeyboardInterrupt), so the
+    block's cleanup runs; then the signal is delivered again with the handler it had before.
+    Only the main thread can set handlers: elsewhere the block runs unguarded."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise _Signalled(signum)
+
+    previous = {}
+    for number in _STOP_SIGNALS:
+        handler = signal.getsignal(number)
+        if handler is not signal.SIG_IGN:
+            previous[number] = signal.signal(number, interrupt)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp_path, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_path)
-        raise
+        yield
+    except _Signalled as signalled:
+        _restore(previous)
+        previous = {}
+        os.kill(os.getpid(), signalled.signum)
+        raise SystemExit(128 + signalled.signum) from None  # a handler that did not exit
+    finally:
+        _restore(previous)
+
+
+def _restore(handlers: dict) -> None:
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
+
+
+def check_writable(path: str) -> None:
+    """Make sure a login can be saved as `path` before the user is asked to approve one:
+    the folder takes a new file, and nothing that we can't replace stands at `path`."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.islink(path) or os.path.isdir(path):
+        kind = "a symbolic link" if os.path.islink(path) else "a folder"
+        raise CacheFileError(path, f"is {kind}", _NOT_A_FILE_FIX, replaceable=False)
+    _make_private_dirs(folder)
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".probe")
+    except OSError as error:
+        raise CacheFolderError(folder, error.strerror or str(error)) from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def make_private_folder(folder: str) -> None:
+    """Create `folder` (and missing parents) 0700; one of ours that others may write in is
+    made 0700 too: anyone could plant a file there that we would then hand out."""
+    _make_private_dirs(folder)
+    info = os.stat(folder)
+    if info.st_uid == os.geteuid() and info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        os.chmod(folder, 0o700)
 
 
 def _make_private_dirs(folder: str) -> None:
@@ -354,24 +456,42 @@ def _make_private_dirs(folder: str) -> None:
 
 
 @contextlib.contextmanager
-def cache_lock(path: str) -> Iterator[None]:
+def cache_lock(path: str, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold an exclusive lock for the cache file `path` (blocking until it is free).
 
     A login holds it from "did a fresh token appear meanwhile?" to the write, so two logins
-    never both register or overwrite each other. The lock is flock(2) on ``<key>.lock``
-    beside the file, kept afterwards: removing it would race with the next locker. The CLI
-    doesn't take it; `aws sso logout` skips the empty file since it isn't JSON. Without
-    fcntl (Windows) this only creates the folder: writes are still atomic. Don't fork
-    without exec while holding it: the child would share the lock and keep it held.
+    never both register or overwrite each other. When another process holds it, `on_wait` is
+    called once before waiting. The lock is flock(2) on ``<key>.lock`` beside the file, kept
+    afterwards: removing it would race with the next locker. A symbolic link in its place is
+    refused, never followed. The CLI doesn't take it; `aws sso logout` skips the empty file
+    since it isn't JSON. Without fcntl (Windows) this only creates the folder: writes are
+    still atomic. Don't fork without exec while holding it: the child would keep it held.
     """
     folder = os.path.dirname(os.path.abspath(path))
     _make_private_dirs(folder)
     if fcntl is None:
         yield
         return
-    fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
+    lock = lock_path(path)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fd = os.open(lock, flags, 0o600)
+    except OSError:
+        if os.path.islink(lock):
+            raise CacheFileError(
+                lock,
+                "is a symbolic link, which is never followed",
+                "Remove it; the next login creates the lock file afresh.",
+                replaceable=False,
+            ) from None
+        raise
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)

@@ -707,3 +707,60 @@ def test_module_says_why_when_the_port_is_taken(tmp_path):
     assert result.stdout == ""
     assert f"can't listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_hung_operation_accepts_and_never_answers_until_stopped(session):
+    with Sandbox(approve_after=0) as hung:
+        hung.faults.hang(operation="RegisterClient")
+        impatient = unsigned(session, hung, "sso-oidc", read_timeout=0.5)
+        began = time.monotonic()
+        with pytest.raises(ReadTimeoutError):
+            register(impatient)
+        assert time.monotonic() - began >= 0.5
+        assert [call.status for call in hung.calls("RegisterClient")] == [None]  # never answered
+        assert hung.faults.delay("RegisterClient") is None
+        assert hung.faults.delay("CreateToken") == 0  # only that operation hangs
+        began = time.monotonic()
+    assert time.monotonic() - began < 5  # stopping wakes the hung request
+
+
+@pytest.mark.parametrize(
+    ("operation", "field", "value", "call"),
+    [
+        ("RegisterClient", "clientId", None, lambda oidc, sandbox: register(oidc)),
+        ("RegisterClient", "clientSecret", 12345, lambda oidc, sandbox: register(oidc)),
+        (
+            "StartDeviceAuthorization",
+            "deviceCode",
+            None,
+            lambda oidc, sandbox: start(oidc, sandbox, register(oidc)),
+        ),
+        ("CreateToken", "accessToken", ["a"], lambda oidc, sandbox: login(oidc, sandbox)[1]),
+    ],
+)
+def test_a_malformed_answer_lacks_or_mistypes_one_field_once(
+    oidc, sandbox, operation, field, value, call
+):
+    from awscli_sso_ext.sandbox import REMOVE
+
+    sandbox.faults.malform(operation, field, REMOVE if value is None else value)
+    answer = call(oidc, sandbox)
+    if value is None:
+        assert field not in answer
+    else:
+        assert answer[field] == value
+    assert field in call(oidc, sandbox) and call(oidc, sandbox)[field] != value  # once only
+
+
+def test_a_malformed_nested_field(oidc, portal, sandbox):
+    _, token = login(oidc, sandbox)
+    sandbox.faults.malform("GetRoleCredentials", "roleCredentials.sessionToken", 7)
+    assert role_credentials(portal, token)["sessionToken"] == 7
+    sandbox.faults.malform("GetRoleCredentials", "roleCredentials")
+    answer = portal.get_role_credentials(
+        accessToken=token["accessToken"], accountId=DEV, roleName="ReadOnlyAccess"
+    )
+    assert "roleCredentials" not in answer
+    assert isinstance(role_credentials(portal, token)["expiration"], int)
+    with pytest.raises(ValueError, match="unknown operation"):
+        sandbox.faults.malform("ListBuckets", "Buckets")

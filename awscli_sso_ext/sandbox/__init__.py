@@ -1,12 +1,13 @@
 """A local fake of IAM Identity Center (SSO OIDC, SSO portal, STS) for tests and the demo."""
 
 from .calls import Call
-from .faults import FAULTS, Faults
+from .faults import FAULTS, REMOVE, Faults
 from .organisation import Account, Lifetimes, Organisation, User, default_organisation
 from .sandbox import Sandbox
 
 __all__ = [
     "FAULTS",
+    "REMOVE",
     "Account",
     "Call",
     "Faults",

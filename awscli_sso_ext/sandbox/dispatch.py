@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import threading
 import time
@@ -61,7 +63,7 @@ class Dispatcher:
             injected = self._faults.take(operation)
             if injected is not None:
                 raise injected
-            response = service.call(operation, params, request)
+            response = self._malformed(operation, service.call(operation, params, request))
         except ServiceError as error:
             response = service.error(error)
         except Exception:
@@ -71,3 +73,11 @@ class Dispatcher:
         suffix = f" {response.error}" if response.error else ""
         logger.info("%s -> %d%s", operation, response.status, suffix)
         return response
+
+    def _malformed(self, operation: str, response: Response) -> Response:
+        """The answer with any malformation injected for `operation` applied to its JSON."""
+        if response.status != 200 or response.content_type != "application/json":
+            return response
+        answer = json.loads(response.body or b"{}")
+        changed = self._faults.malformed(operation, answer)
+        return dataclasses.replace(response, body=json.dumps(changed).encode())

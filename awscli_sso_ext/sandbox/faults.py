@@ -1,10 +1,12 @@
-"""Failures injected at run time: error answers for the next N requests, and slow answers."""
+"""Injected failures: error answers, slow or missing answers, malformed success answers."""
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import ServiceError
 
@@ -21,10 +23,22 @@ FAULTS: dict[str, tuple[int, str, str]] = {
 }
 
 
+REMOVE = object()
+"""The value for malform() that takes the field out of the answer instead of replacing it."""
+
+
 @dataclass
 class _Injected:
     fault: str
     operation: str | None
+    remaining: int
+
+
+@dataclass
+class _Malformed:
+    operation: str
+    field: str  # a dotted path into the JSON answer: "roleCredentials.expiration"
+    value: Any  # REMOVE, or what the field holds instead
     remaining: int
 
 
@@ -36,6 +50,7 @@ class Faults:
         self._lock = threading.Lock()
         self._injected: list[_Injected] = []
         self._delays: dict[str | None, float] = {}
+        self._malformed: list[_Malformed] = []
 
     def _check_operation(self, operation: str | None) -> None:
         if operation is not None and operation not in self._operations:
@@ -55,14 +70,47 @@ class Faults:
         with self._lock:
             self._delays[operation] = seconds
 
+    def hang(self, operation: str | None = None) -> None:
+        """Accept every request (of `operation`) and never answer it, until the server stops."""
+        self.slow(math.inf, operation)
+
+    def malform(self, operation: str, field: str, value: Any = REMOVE, times: int = 1) -> None:
+        """Answer the next `times` successes of `operation` (a JSON service) with `field`
+        (dotted for nested members) removed, or set to `value`: a wrong type, say."""
+        self._check_operation(operation)
+        with self._lock:
+            self._malformed.append(_Malformed(operation, field, value, times))
+
     def clear(self) -> None:
         with self._lock:
             self._injected.clear()
             self._delays.clear()
+            self._malformed.clear()
 
-    def delay(self, operation: str) -> float:
+    def delay(self, operation: str) -> float | None:
+        """Seconds to wait before answering `operation`; None: never answer."""
         with self._lock:
-            return self._delays.get(operation, self._delays.get(None, 0.0))
+            seconds = self._delays.get(operation, self._delays.get(None, 0.0))
+        return None if seconds == math.inf else seconds
+
+    def malformed(self, operation: str, answer: dict[str, Any]) -> dict[str, Any]:
+        """`answer` as the injected malformation of `operation` changes it, counting it used."""
+        with self._lock:
+            change = next((m for m in self._malformed if m.operation == operation), None)
+            if change is None:
+                return answer
+            change.remaining -= 1
+            if change.remaining <= 0:
+                self._malformed.remove(change)
+        *parents, name = change.field.split(".")
+        holder = answer
+        for parent in parents:
+            holder = holder[parent]
+        if change.value is REMOVE:
+            holder.pop(name, None)
+        else:
+            holder[name] = change.value
+        return answer
 
     def take(self, operation: str) -> ServiceError | None:
         """The injected error for this request, if any, counting it as used."""

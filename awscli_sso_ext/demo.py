@@ -76,7 +76,7 @@ def choose_cli(requested: str | None) -> install_clis.FoundCli:
                 candidates.append(path)
     problems = []
     for path in candidates:
-        cli = install_clis.describe(path)
+        cli = install_clis.describe_path(path)
         if cli.problem or cli.major not in (1, 2):
             problems.append(f"{path}: {cli.problem or 'not AWS CLI v1 or v2'}")
         elif cli.major == 2 and cli.build == "exe" and cli.python_version < (3, 9):

@@ -122,18 +122,23 @@ def _is_blank(line: Line) -> bool:
 
 
 def _remove(lines: list[Line], removed: set[int], terminated: list[str]) -> list[Line]:
-    """`lines` without the `removed` ones. A line whose break we added (its text is in
-    `terminated`) loses it again when it now ends the file or a blank line follows it:
-    never when that would join it to the next line."""
+    """`lines` without the `removed` ones. The line whose break we added (the last line with
+    text before what we removed, its text in `terminated`) loses that break again when
+    nothing follows it now or an empty line does: never when that would join two lines."""
     kept = [index for index in range(len(lines)) if index not in removed]
     result = [Line(lines[i].text, lines[i].ending) for i in kept]
+    anchors = set()
     for position, index in enumerate(kept):
-        before_removed = index + 1 < len(lines) and index + 1 in removed
-        if not before_removed or lines[index].text not in terminated:
-            continue
+        if index + 1 < len(lines) and index + 1 in removed:
+            while position >= 0 and result[position].text == "":
+                position -= 1
+            if position >= 0:
+                anchors.add(position)
+    for position in sorted(anchors, reverse=True):
+        line = result[position]
         following = result[position + 1] if position + 1 < len(result) else None
-        if following is None or following.text == "":
-            result[position].ending = ""
+        if line.text in terminated and line.ending and (following is None or not following.text):
+            line.ending = ""
     return result
 
 

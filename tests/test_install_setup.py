@@ -2,75 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-from conftest import V2_AWS, clean_environment, require
+from install_machine import CONFIG, Machine
 
-AWS_SSO_EXT = Path(sys.prefix) / "bin" / "aws-sso-ext"
-CONFIG = (
-    "# team config\n[default]\nregion=eu-west-1   ; odd\n\n[profile p]\nregion = us-east-1\n# end"
-)
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def v2_only(tmp_path_factory) -> Path:
-    """A bin folder with Debian's AWS CLI v2 as its only `aws`."""
-    require(V2_AWS.exists(), "Debian's AWS CLI v2 (/usr/bin/aws)")
-    folder = tmp_path_factory.mktemp("v2-bin")
-    (folder / "aws").symlink_to(V2_AWS)
-    return folder
-
-
-@pytest.fixture(autouse=True)
-def _v1_left_clean(v1_elsewhere):
-    """The v1 environment is shared by the session: no test leaves our .pth in it."""
-    yield
-    for pth in (v1_elsewhere.parent / "lib").rglob("awscli-sso-ext.pth"):
-        pth.unlink()
-
-
-class Machine:
-    """A throwaway HOME with a PATH holding exactly the CLIs a test asks for."""
-
-    def __init__(self, home: Path, *bins: Path):
-        self.home = home
-        path = os.pathsep.join(str(b) for b in bins)
-        self.env = clean_environment(home, PATH=path, SHELL="/bin/bash")
-        for key in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "ZDOTDIR"):
-            self.env.pop(key, None)
-        self.config = home / ".aws" / "config"
-        self.config.parent.mkdir()
-        self.config.write_text(CONFIG)
-        self.config.chmod(0o640)
-        (home / ".bashrc").write_text("# my bashrc\nalias ll='ls -l'")
-
-    def run(self, *args, check_rc=None, timeout=120):
-        result = subprocess.run(
-            args, env=self.env, capture_output=True, text=True, cwd=self.home, timeout=timeout
-        )
-        if check_rc is not None:
-            assert result.returncode == check_rc, result.stdout + result.stderr
-        return result
-
-    def tool(self, *args, check_rc=0):
-        return self.run(str(AWS_SSO_EXT), *args, check_rc=check_rc)
-
-    def snapshot(self) -> dict:
-        files = {}
-        for path in sorted(self.home.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                files[str(path.relative_to(self.home))] = (path.read_bytes(), path.stat().st_mode)
-        return files
-
-    def sso_env_works(self, aws: Path) -> bool:
-        result = self.run(str(aws), "sso-env", "--unset", "--format", "json")
-        return result.returncode == 0 and "AWS_PROFILE" in json.loads(result.stdout)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("v1_site_left_clean")]
 
 
 def test_v1_and_v2_share_one_config_install_twice_and_undo(home, toolbox, v1_elsewhere, v2_only):

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 PLUGIN_FOLDER = "/data/awscli-sso-ext/plugins"
 WANTED = {"sso_ext": "awscli_sso_ext", "cli_legacy_plugin_path": PLUGIN_FOLDER}
+OUR_KEYS = ("sso_ext = ", "cli_legacy_plugin_path = ")
 OTHER_PLUGIN = "otherplug"  # tests that run a real CLI make this module importable
 
 _names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=8)
@@ -68,7 +69,9 @@ def configs(draw, plugins=ANY_PLUGINS, bom=NO_BOM):
             lines += draw(st.lists(st.one_of(_comments, st.just("")), max_size=1))
             continue
         keys = draw(
-            st.lists(st.sampled_from(["region", "output", "sso_region", "role_arn"]), unique=True)
+            st.lists(
+                st.sampled_from(["region", "output", "sso_region", "x_team_note"]), unique=True
+            )
         )
         lines += draw(_section_body(keys))
     newline = draw(st.sampled_from(["\n", "\r\n"]))
@@ -115,6 +118,11 @@ def newline_of(text: str) -> str:
     return "\r\n" if first and first[0].endswith("\r\n") else "\n"
 
 
+def _is_ours(line: str) -> bool:
+    """Whether a line is one setup adds (generated configs never hold these keys)."""
+    return line.startswith(OUR_KEYS)
+
+
 def _plugins_span(lines: list[str]) -> tuple[int, int] | None:
     start = None
     for index, line in enumerate(lines):
@@ -146,7 +154,7 @@ def into_plugins(original: str, setup: str, line: str, where: str):
     if where == "after header":
         at = start + 1
     else:
-        at = max(i for i in range(start, end) if PLUGIN_FOLDER in setup_lines[i]) + 1
+        at = max(i for i in range(start, end) if _is_ours(setup_lines[i])) + 1
     newline = newline_of(original)
     edited = _insert(setup_lines, at, line, newline)
     original_lines = _lines(original)
@@ -174,8 +182,7 @@ def drop_final_newline(original: str, setup: str) -> tuple[str, str]:
         return setup, original
     edited = setup[:-2] if setup.endswith("\r\n") else setup[:-1]
     last = _lines(setup)[-1]
-    ours = "awscli_sso_ext" in last or PLUGIN_FOLDER in last or last.strip() == "[plugins]"
-    if ours or not original.endswith("\n"):
+    if _is_ours(last) or not original.endswith("\n"):
         return edited, original
     return edited, original[:-2] if original.endswith("\r\n") else original[:-1]
 
@@ -183,16 +190,15 @@ def drop_final_newline(original: str, setup: str) -> tuple[str, str]:
 def respace_ours(original: str, setup: str) -> tuple[str, str]:
     """Our lines rewritten by hand: no spaces, other case, trailing blanks."""
     edited = re.sub(r"(?m)^sso_ext = awscli_sso_ext", "SSO_EXT=awscli_sso_ext   ", setup)
-    ours = f"cli_legacy_plugin_path = {PLUGIN_FOLDER}"
-    edited = edited.replace(ours, f"cli_legacy_plugin_path:{PLUGIN_FOLDER}")
+    edited = re.sub(r"(?m)^cli_legacy_plugin_path = ", "cli_legacy_plugin_path:", edited)
     return edited, original
 
 
 def swap_ours(original: str, setup: str) -> tuple[str, str]:
     """Our two lines in the other order."""
     lines = _lines(setup)
-    first = next(i for i, line in enumerate(lines) if line.startswith("sso_ext = "))
-    second = next(i for i, line in enumerate(lines) if PLUGIN_FOLDER in line)
+    first = next(i for i, line in enumerate(lines) if line.startswith(OUR_KEYS[0]))
+    second = next(i for i, line in enumerate(lines) if line.startswith(OUR_KEYS[1]))
     if abs(first - second) == 1 and lines[max(first, second)].endswith("\n"):
         lines[first], lines[second] = lines[second], lines[first]
     return "".join(lines), original

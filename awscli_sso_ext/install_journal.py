@@ -186,8 +186,10 @@ def lock(path: Path, wait: float = LOCK_WAIT_SECONDS, err=None):
     """Hold the installer lock (flock on `path`): one setup or uninstall at a time.
 
     A second run waits up to `wait` seconds, saying so once on `err`, then gives up with a
-    clear error. Yields the folders it had to create for the lock file. The lock file may be
-    removed while held (uninstall does): a waiter then finds its file replaced and retries.
+    clear error. The lock file may be removed while held (uninstall does): a waiter then
+    finds its file replaced and retries. The folders made for the lock file are written into
+    it at once, before anything else, and every run yields them: a run stopped right after
+    making them leaves them on record for the next one.
     """
     err = err if err is not None else sys.stderr
     deadline = time.monotonic() + wait
@@ -229,6 +231,10 @@ def lock(path: Path, wait: float = LOCK_WAIT_SECONDS, err=None):
             break
         os.close(fd)
     try:
-        yield created
+        if created:
+            os.write(fd, "".join(f"{folder}\n" for folder in created).encode("utf-8"))
+            os.fsync(fd)
+        with open(path, encoding="utf-8") as file:
+            yield [line for line in file.read().splitlines() if line]
     finally:
         os.close(fd)

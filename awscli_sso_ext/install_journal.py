@@ -30,6 +30,7 @@ except ImportError:  # Windows: no flock; one run at a time is then the user's j
 KINDS = ("config", "rc", "pth", "backups", "folders")
 VERSION = 2
 LOCK_WAIT_SECONDS = 60.0
+LOCK_WAIT_VARIABLE = "AWS_SSO_EXT_LOCK_WAIT"  # seconds a second run waits, instead of 60
 
 
 class Journal:
@@ -182,7 +183,7 @@ def _load(path: Path) -> dict:
 
 
 @contextlib.contextmanager
-def lock(path: Path, wait: float = LOCK_WAIT_SECONDS, err=None):
+def lock(path: Path, wait: float | None = None, err=None):
     """Hold the installer lock (flock on `path`): one setup or uninstall at a time.
 
     A second run waits up to `wait` seconds, saying so once on `err`, then gives up with a
@@ -192,6 +193,11 @@ def lock(path: Path, wait: float = LOCK_WAIT_SECONDS, err=None):
     making them leaves them on record for the next one.
     """
     err = err if err is not None else sys.stderr
+    if wait is None:
+        try:
+            wait = float(os.environ.get(LOCK_WAIT_VARIABLE) or LOCK_WAIT_SECONDS)
+        except ValueError:
+            wait = LOCK_WAIT_SECONDS
     deadline = time.monotonic() + wait
     created: list[str] = []
     said = False

@@ -140,7 +140,7 @@ def setup(shell: str | None, modify_rc: bool, dry_run: bool, path_dir: str | Non
     if changes:
         out.write(f"{'Would change' if dry_run else 'Changed'}:\n")
         out.writelines(f"  {change}\n" for change in changes)
-    elif decision.failed:
+    elif decision.failed or not decision.settings:
         out.write("Changed nothing.\n")
     else:
         out.write("Nothing to change: already set up.\n")

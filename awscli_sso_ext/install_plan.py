@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 from dataclasses import dataclass, field
 
 from awscli_sso_ext import install_clis, install_paths
@@ -147,8 +148,8 @@ def _install_fix(entry: CliPlan) -> str:
     environment = entry.environment
     command = install_paths.pip_install_command(environment.python)
     if command and environment.has_pip:
-        sudo = "sudo " if os.geteuid() != 0 else ""
-        return f"`{sudo}{command}`, then {_again()}"
+        folder = environment.purelib
+        return f"`{_as_owner(folder)}{command}`{_who(folder)}, then {_again()}"
     where = install_paths.package_source()
     source = f" from {shlex.quote(where)}" if where else ""
     return (
@@ -157,12 +158,40 @@ def _install_fix(entry: CliPlan) -> str:
     )
 
 
+def _owner(folder: str) -> int | None:
+    while folder and not os.path.exists(folder):
+        folder = os.path.dirname(folder)
+    try:
+        return os.stat(folder).st_uid
+    except OSError:
+        return None
+
+
+def _as_owner(folder: str) -> str:
+    """`sudo ` when the folder is root's, this user isn't root and sudo is there."""
+    if _owner(folder) == 0 and os.geteuid() != 0 and shutil.which("sudo"):
+        return "sudo "
+    return ""
+
+
+def _who(folder: str) -> str:
+    owner = _owner(folder)
+    if owner is None or owner == os.geteuid() or _as_owner(folder):
+        return ""
+    try:
+        import pwd
+
+        name = pwd.getpwuid(owner).pw_name
+    except (ImportError, KeyError):
+        name = f"user {owner}"
+    return f" as {name}, who owns {folder}"
+
+
 def _writable_fix(entry: CliPlan) -> str:
     folder = entry.environment.purelib
     if not folder:
         return f"give {entry.cli.path} a writable site folder, then {_again()}"
     pth = shlex.quote(os.path.join(folder, install_clis.PTH_NAME))
-    return (
-        f"`echo {shlex.quote(install_clis.SHIM_IMPORT)} | sudo tee {pth}` (as the folder's "
-        f"owner), then {_again()}"
-    )
+    tee = "sudo tee" if _as_owner(folder) else "tee"
+    line = shlex.quote(install_clis.SHIM_IMPORT)
+    return f"`echo {line} | {tee} {pth}`{_who(folder)}, then {_again()}"

@@ -44,26 +44,30 @@ class Doctor:
 def run(shell: str | None, out, timeout: float = 60) -> int:
     """Every check; 1 when something is broken, else 0."""
     doctor = Doctor(out)
-    config = install_paths.config_file()
-    text, parses = _check_config(doctor, config)
     clis = install_clis.find_clis()
+    decision = install_plan.decide(clis, str(install_paths.plugin_folder()))
+    # When setup can't register the plugin, each CLI's line says why and what fixes it; the
+    # config's missing entry is a consequence, not a second problem.
+    setup_can = bool(decision.settings) and not decision.failed
+    text, parses = _check_config(doctor, install_paths.config_file(), setup_can)
     if not clis:
         doctor.line(FAIL, "no `aws` on PATH", "install AWS CLI v1 or v2, then " + _setup())
-    decision = install_plan.decide(clis, str(install_paths.plugin_folder()))
     for entry in decision.clis:
         _check_cli(doctor, entry, text if parses else None, timeout)
     _check_shell(doctor, shell)
-    if text is not None and parses:
+    if parses:
         _check_sessions(doctor, text)
     return 1 if doctor.failed else 0
 
 
-def _check_config(doctor: Doctor, path: str) -> tuple[str | None, bool]:
-    """(the config's text, whether it parses): one line, and one failure at most."""
+def _check_config(doctor: Doctor, path: str, setup_can: bool) -> tuple[str, bool]:
+    """(the config's text, '' when there is none; whether it parses): one line, one failure
+    at most."""
     text = install_files.read_text(path) if os.path.exists(path) else None
+    missing = FAIL if setup_can else INFO
     if text is None:
-        doctor.line(FAIL, f"config {path} does not exist", _setup())
-        return None, False
+        doctor.line(missing, f"config {path} does not exist", _setup())
+        return "", True
     try:
         install_files.check_config_parses(text, path)
     except ConfigError as error:
@@ -77,9 +81,8 @@ def _check_config(doctor: Doctor, path: str) -> tuple[str | None, bool]:
         return text, False
     settings = config_edit.plugin_settings(text)
     if install_paths.PLUGIN_MODULE not in settings.values():
-        doctor.line(
-            FAIL, f"config {path}: no [plugins] {install_paths.PLUGIN_NAME} entry", _setup()
-        )
+        entry = f"config {path}: no [plugins] {install_paths.PLUGIN_NAME} entry"
+        doctor.line(missing, entry, _setup())
     else:
         doctor.line(OK, f"config {path} parses; [plugins] loads {install_paths.PLUGIN_MODULE}")
     return text, True

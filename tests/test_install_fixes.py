@@ -96,7 +96,7 @@ def test_a_v1_this_user_cant_prepare_gets_a_fix_that_works(world):
     # doctor gives the same verdict and the same fix.
     doctor = [setup[0], "-m", "awscli_sso_ext.cli", "doctor", "--shell", "bash"]
     report = as_nobody(*doctor, check_rc=1)
-    assert f"fix: `{fix.group(1)}`" in report and "can't import awscli_sso_ext" in report
+    assert f"fix: `{fix.group(1)}`" in report and "can't import awscli_sso_ext" in report, report
     # The owner runs the fix. v1 now imports the plugin; Debian's v2 on PATH needs the
     # v2-only setting, which that v1 must be taught to ignore: the next fix.
     subprocess.run(words, check=True, capture_output=True, timeout=300)

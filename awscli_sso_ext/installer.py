@@ -254,22 +254,29 @@ def uninstall(dry_run: bool, out) -> int:
             install_files.real_target(install_paths.config_file()),
         ]
         undo = _plan_undo(journal)
-        texts = {}
-        for kind, path, new, message in undo:
-            if message:
-                out.write(f"{message}\n")
-            texts[path] = new
-            if dry_run:
-                continue
-            if new == install_files.read_text(path):
-                journal.forget(kind, path)
-            else:
-                journal.change(kind, path, new, None)
+        texts = {path: new for _kind, path, new, _message in undo}
         still = []
         for path in dict.fromkeys(configs):
             text = texts[path] if path in texts else install_files.read_text(path)
             found = config_edit.registrations(text or "", install_paths.PLUGIN_MODULE)
             still += [(path, number, line) for number, line in found]
+        for kind, path, new, message in undo:
+            if message:
+                out.write(f"{message}\n")
+            if dry_run:
+                continue
+            # While the plugin stays, so does the record of a [plugins] header we added and
+            # another line keeps: the uninstall that ends it removes that header too.
+            record = journal.record(kind, path)
+            rest = None
+            if still and kind == "config" and new is not None and record.get("owned"):
+                rest = {**record, "owned": {**record["owned"], "blank": False, "keys": {}}}
+            if new == install_files.read_text(path):
+                journal.forget(kind, path) if rest is None else journal.change(
+                    kind, path, new, rest
+                )
+            else:
+                journal.change(kind, path, new, rest)
         if still:
             where = "; ".join(f"{path} line {n}: `{line.strip()}`" for path, n, line in still)
             out.write(

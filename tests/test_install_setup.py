@@ -20,6 +20,8 @@ def test_v1_and_v2_share_one_config_install_twice_and_undo(home, toolbox, v1_els
         CONFIG + "\n\n[plugins]\nsso_ext = awscli_sso_ext\ncli_legacy_plugin_path = "
     )
     assert (machine.config.stat().st_mode & 0o777) == 0o640
+    assert (home / ".aws" / "config.awscli-sso-ext.bak").read_text() == CONFIG
+    assert f"copied {machine.config} to {machine.config}.awscli-sso-ext.bak" in out
     # A real interactive bash loads the hook from ~/.bashrc and switches.
     shell = machine.run("bash", "-i", "-c", 'aws sso-switch p && echo "[$AWS_PROFILE $AWS_REGION]"')
     assert "[p us-east-1]" in shell.stdout, shell.stderr
@@ -112,3 +114,61 @@ def test_doctor_names_an_unparsable_config_and_the_fix(home, monkeypatch):
     report = out.getvalue()
     assert f"config {config} does not parse" in report and "this line is no setting" in report
     assert "fix that line by hand" in report
+
+
+def test_dry_run_says_what_it_would_do_and_does_nothing(home, toolbox, v1_elsewhere, v2_only):
+    machine = Machine(home, v1_elsewhere, v2_only, toolbox)
+    before = machine.snapshot()
+    out = machine.tool("setup", "--shell", "bash", "--dry-run").stdout
+    assert "Would change:" in out and "would wrote" not in out
+    for change in ("would build the plugin folder", "would write ", "would add to ", "would copy "):
+        assert change in out, (change, out)
+    assert machine.snapshot() == before
+    assert not list((v1_elsewhere.parent / "lib").rglob("awscli-sso-ext.pth"))
+    out = machine.tool("uninstall", "--dry-run").stdout
+    assert "Nothing to undo" in out and machine.snapshot() == before
+
+
+def test_folders_setup_made_go_with_uninstall_and_no_backup_is_named_that_wasnt_made(
+    home, toolbox, v2_only
+):
+    machine = Machine(home, v2_only, toolbox, config=None)
+    (home / ".bashrc").unlink()
+    before = machine.snapshot()
+    out = machine.tool("setup", "--shell", "bash").stdout
+    assert "backup" not in out and ".bak" not in out, out
+    assert f"created {machine.config}: [plugins] sso_ext = awscli_sso_ext" in out
+    assert not list(home.rglob("*.bak"))
+    assert (home / ".aws").stat().st_mode & 0o777 == 0o700
+    assert machine.config.stat().st_mode & 0o777 == 0o600
+    out = machine.tool("uninstall").stdout
+    assert f"deleted {machine.config} (setup created it)" in out
+    assert machine.snapshot() == before  # ~/.aws and ~/.local/share are gone again
+    # Folders that were there before stay, empty or not.
+    (home / ".aws").mkdir()
+    (home / ".local" / "share").mkdir()
+    before = machine.snapshot()
+    machine.tool("setup", "--no-modify-rc")
+    machine.tool("uninstall")
+    assert machine.snapshot() == before
+
+
+def test_the_plugin_stays_while_a_config_line_still_loads_it(home, toolbox, v1_elsewhere):
+    machine = Machine(home, v1_elsewhere, toolbox)
+    before = machine.snapshot()
+    machine.tool("setup", "--no-modify-rc")
+    # A second line of the user's own loads the module too: removing the package would
+    # make every v1 command fail with ModuleNotFoundError.
+    text = machine.config_text().replace("[plugins]\n", "[plugins]\nmine=awscli_sso_ext\n")
+    machine.config.write_text(text)
+    result = machine.tool("uninstall", check_rc=1)
+    assert f"kept the plugin installed: {machine.config} line" in result.stdout
+    assert "`mine=awscli_sso_ext` still registers it" in result.stdout
+    assert "fix: remove that line, then run `aws-sso-ext uninstall` again." in result.stdout
+    assert "sso_ext = " not in machine.config_text()
+    assert machine.plain_aws_works(v1_elsewhere / "aws")
+    assert machine.sso_env_works(v1_elsewhere / "aws")
+    machine.config.write_text(machine.config_text().replace("mine=awscli_sso_ext\n", ""))
+    machine.tool("uninstall")
+    assert machine.snapshot() == before
+    assert not list((v1_elsewhere.parent / "lib").rglob("awscli-sso-ext.pth"))

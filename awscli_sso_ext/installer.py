@@ -271,10 +271,8 @@ def uninstall(dry_run: bool, out) -> int:
             rest = None
             if still and kind == "config" and new is not None and record.get("owned"):
                 rest = {**record, "owned": {**record["owned"], "blank": False, "keys": {}}}
-            if new == install_files.read_text(path):
-                journal.forget(kind, path) if rest is None else journal.change(
-                    kind, path, new, rest
-                )
+            if rest is None and new == install_files.read_text(path):
+                journal.forget(kind, path)
             else:
                 journal.change(kind, path, new, rest)
         if still:

@@ -1,4 +1,4 @@
-"""AWS CLI plugin entry point: adds `aws sso-switch` and `aws sso-env`, importing nothing heavy."""
+"""AWS CLI plugin entry point: adds `aws sso-switch`, `sso-env` and `sso-sync`, lazily."""
 
 __version__ = "0.1.0"
 
@@ -11,6 +11,8 @@ def awscli_initialize(cli):
 def _add_commands(command_table, session, **kwargs):
     # Imported here, not at module level: this module is imported on every `aws` run.
     from awscli_sso_ext.commands import SsoEnvCommand, SsoSwitchCommand
+    from awscli_sso_ext.sync_command import SsoSyncCommand
 
     command_table[SsoSwitchCommand.NAME] = SsoSwitchCommand(session)
     command_table[SsoEnvCommand.NAME] = SsoEnvCommand(session)
+    command_table[SsoSyncCommand.NAME] = SsoSyncCommand(session)

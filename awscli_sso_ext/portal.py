@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,8 +34,6 @@ def portal_client(session, sso_region: str, timeouts: dict | None = None):
     mode and more attempts when none are configured, so throttling is waited out)."""
     from botocore import UNSIGNED
     from botocore.config import Config
-
-    import os
 
     retries: dict = {"mode": session.get_config_variable("retry_mode") or "standard"}
     # Asked of the file and the environment: v2's own default (3) would count as configured.

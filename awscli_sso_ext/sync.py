@@ -124,13 +124,13 @@ def plan_sync(
     counts = collections.Counter(rendered.values())
     for assignment in listing.assignments:
         account_name = sync_config.safe_value(assignment.account_name)
-        section = ours.get((assignment.account_id, assignment.role_name))
-        if section is not None:
-            if section.settings.get(sync_config.ACCOUNT_NAME_KEY) == account_name:
-                plan.unchanged.append(section.name)
+        mine = ours.get((assignment.account_id, assignment.role_name))
+        if mine is not None:
+            if mine.settings.get(sync_config.ACCOUNT_NAME_KEY) == account_name:
+                plan.unchanged.append(mine.name)
             else:
-                editor.set_value(section, sync_config.ACCOUNT_NAME_KEY, account_name)
-                plan.updated.append(section.name)
+                editor.set_value(mine, sync_config.ACCOUNT_NAME_KEY, account_name)
+                plan.updated.append(mine.name)
             continue
         name = rendered[assignment]
         if counts[name] > 1:

@@ -116,9 +116,12 @@ def plan_sync(
     for section in profiles:
         if section.owned and section.settings.get("sso_session") == session.name:
             ours.setdefault(section.assignment, section)
-    taken = {s.name for s in profiles} | set(other_profiles)
-    hand_written = {s.name for s in profiles if not s.owned} | set(other_profiles)
     assigned = {(a.account_id, a.role_name) for a in listing.assignments}
+    stale = [section for key, section in ours.items() if key not in assigned]
+    leaving = {id(section) for section in stale} if prune else set()
+    # A name pruned in this run is free for a new profile in this same run.
+    taken = {s.name for s in profiles if id(s) not in leaving} | set(other_profiles)
+    hand_written = {s.name for s in profiles if not s.owned} | set(other_profiles)
 
     rendered = {a: profile_name(template, a, session.name) for a in listing.assignments}
     counts = collections.Counter(rendered.values())
@@ -152,9 +155,7 @@ def plan_sync(
             ],
         )
         plan.added.append(name)
-    for key, section in ours.items():
-        if key in assigned:
-            continue
+    for section in stale:
         if prune:
             editor.remove_section(section)
             plan.removed.append(section.name)

@@ -124,6 +124,7 @@ Try:
   aws sso-env --credentials        role keys for tools that don't speak SSO
   aws sso-switch prod-admin        another account: no second login
   aws sso-switch -                 back to the previous profile
+  aws sso-sync --dry-run           a profile per account and role: the diff (drop --dry-run)
   exit                             the sandbox stops and every file above is deleted
 """
 

@@ -358,3 +358,12 @@ def test_hostile_account_and_role_names_become_safe_profiles(aws_cli, home, host
     )
     assert not list(home.glob("pwned*")) and not list(home.glob("*/pwned*"))
     assert not os.path.exists(home / "pwned-3")
+
+
+def test_a_new_user_without_profiles_is_pointed_at_sso_sync_not_configure_sso(aws_cli, home):
+    aws_cli.write_config(home, "")
+    result = aws_cli.run(home, "sso-switch", "prod", env={"AWS_SSO_EXT_SHELL": "bash"})
+    assert (result.returncode, result.stdout) == (2, b"")
+    stderr = result.stderr.decode()
+    assert "`aws sso-sync --start-url URL --sso-region REGION`" in stderr
+    assert "configure sso" not in stderr

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import LOOPBACK_GUARD, clean_environment, require_program
@@ -367,3 +369,26 @@ def test_a_new_user_without_profiles_is_pointed_at_sso_sync_not_configure_sso(aw
     stderr = result.stderr.decode()
     assert "`aws sso-sync --start-url URL --sso-region REGION`" in stderr
     assert "configure sso" not in stderr
+
+
+def test_interrupted_while_listing_exits_130_and_leaves_the_file(aws_cli, home, company):
+    sandbox, env = company
+    config = aws_cli.write_config(home, MINE)
+    before = config.read_bytes()
+    sandbox.faults.slow(3, "ListAccountRoles")
+    process = subprocess.Popen(
+        [str(aws_cli.executable), "sso-sync", *FIRST_TIME],
+        env=clean_environment(home, **env),
+        cwd=home,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while not sandbox.calls("ListAccountRoles") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert (process.returncode, out) == (130, b""), err
+    assert b"interrupted; nothing was changed" in err
+    assert config.read_bytes() == before

@@ -128,3 +128,18 @@ def test_an_account_renamed_updates_only_the_name_line():
     assert renamed.text == first.replace(
         "sso_account_name = Old name", "sso_account_name = New name"
     )
+
+
+def test_a_name_in_the_credentials_file_is_a_hand_written_profile_too():
+    result = sync.plan_sync(
+        "",
+        KNOWN,
+        listing([Assignment("1", "keys", "R"), Assignment("2", "other", "R")]),
+        template="{account_name}",
+        region="eu-west-1",
+        prune=False,
+        other_profiles=frozenset({"keys"}),
+    )
+    assert result.skipped == [("keys", "hand-written profile")]
+    assert result.added == ["other"]
+    assert "[profile keys]" not in result.text

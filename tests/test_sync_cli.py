@@ -392,3 +392,22 @@ def test_interrupted_while_listing_exits_130_and_leaves_the_file(aws_cli, home, 
     assert (process.returncode, out) == (130, b""), err
     assert b"interrupted; nothing was changed" in err
     assert config.read_bytes() == before
+
+
+def test_a_login_the_portal_refuses_is_renewed_once(aws_cli, home, company):
+    from conftest import write_token
+
+    sandbox, env = company
+    config = aws_cli.write_config(home, SESSION_SECTION)
+    write_token(home, "corp")  # valid until 2099 by its file, unknown to the portal
+    code, out, err = sync(aws_cli, home, env)
+    assert (code, out) == (0, ""), err
+    assert "the SSO session was not accepted; logging in again." in err
+    assert len(sandbox.calls("StartDeviceAuthorization")) == 1
+    assert len(sections_named(config.read_text())) == ROLES
+    code, out, err = sync(aws_cli, home, env, "--no-login")  # the new login is cached
+    assert code == 0, err
+    sandbox.revoke_tokens()
+    code, out, err = sync(aws_cli, home, env, "--no-login")
+    assert (code, out) == (1, "")
+    assert "did not accept the login of sso-session corp" in err

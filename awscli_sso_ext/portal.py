@@ -35,12 +35,15 @@ def portal_client(session, sso_region: str, timeouts: dict | None = None):
     from botocore import UNSIGNED
     from botocore.config import Config
 
-    retries: dict = {"mode": session.get_config_variable("retry_mode") or "standard"}
-    # Asked of the file and the environment: v2's own default (3) would count as configured.
-    configured = os.environ.get("AWS_MAX_ATTEMPTS") or session.get_scoped_config().get(
-        "max_attempts"
-    )
-    retries["max_attempts"] = int(configured) if configured else THROTTLE_ATTEMPTS
+    # Asked of the environment and the file: the CLI's own defaults (v1: legacy mode, v2: 3
+    # attempts) would count as configured through get_config_variable.
+    scoped = session.get_scoped_config()
+    mode = os.environ.get("AWS_RETRY_MODE") or scoped.get("retry_mode") or "standard"
+    configured = os.environ.get("AWS_MAX_ATTEMPTS") or scoped.get("max_attempts")
+    retries = {
+        "mode": mode,
+        "total_max_attempts": int(configured) if configured else THROTTLE_ATTEMPTS,
+    }
     config = Config(
         signature_version=UNSIGNED,
         retries=retries,

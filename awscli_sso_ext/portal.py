@@ -9,7 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 ROLE_WORKERS = 8  # ListAccountRoles calls in flight at once: enough to hide latency, polite
-THROTTLE_ATTEMPTS = 10  # attempts per call when the CLI's config sets none (throttling backs off)
+THROTTLE_RETRIES = 9  # retries per call when the user set none (throttling backs off)
 
 
 @dataclass(frozen=True)
@@ -30,23 +30,23 @@ class Listing:
 
 
 def portal_client(session, sso_region: str, timeouts: dict | None = None):
-    """An unsigned `sso` client for `sso_region` with the CLI's retry settings (standard
-    mode and more attempts when none are configured, so throttling is waited out)."""
+    """An unsigned `sso` client for `sso_region` with the user's retry settings, or standard
+    mode and more retries when none are configured, so throttling is waited out."""
     from botocore import UNSIGNED
     from botocore.config import Config
 
-    # Asked of the environment and the file: the CLI's own defaults (v1: legacy mode, v2: 3
-    # attempts) would count as configured through get_config_variable.
+    # Only what the user didn't configure is set here (asked of the environment and the file:
+    # get_config_variable would also give the CLI's own defaults, v1's legacy mode or v2's 3
+    # attempts). `max_attempts` in `Config` counts retries, not attempts.
     scoped = session.get_scoped_config()
-    mode = os.environ.get("AWS_RETRY_MODE") or scoped.get("retry_mode") or "standard"
-    configured = os.environ.get("AWS_MAX_ATTEMPTS") or scoped.get("max_attempts")
-    retries = {
-        "mode": mode,
-        "total_max_attempts": int(configured) if configured else THROTTLE_ATTEMPTS,
-    }
+    retries: dict = {}
+    if not (os.environ.get("AWS_RETRY_MODE") or scoped.get("retry_mode")):
+        retries["mode"] = "standard"
+    if not (os.environ.get("AWS_MAX_ATTEMPTS") or scoped.get("max_attempts")):
+        retries["max_attempts"] = THROTTLE_RETRIES
     config = Config(
         signature_version=UNSIGNED,
-        retries=retries,
+        retries=retries or None,
         max_pool_connections=ROLE_WORKERS + 2,
         **{key: value for key, value in (timeouts or {}).items() if value is not None},
     )

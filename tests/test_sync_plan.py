@@ -143,3 +143,27 @@ def test_a_name_in_the_credentials_file_is_a_hand_written_profile_too():
     assert result.skipped == [("keys", "hand-written profile")]
     assert result.added == ["other"]
     assert "[profile keys]" not in result.text
+
+
+def test_an_edit_made_while_listing_is_kept_and_a_linked_config_stays_a_link(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    (dotfiles / "config").write_text("[a]\nk = v\n")
+    (dotfiles / "config").chmod(0o640)
+    link = tmp_path / "config"
+    link.symlink_to(dotfiles / "config")
+    assignments = [Assignment("1", "x", "R")]
+    planned = plan("[a]\nk = v\n", assignments, "{account_name}", False, KNOWN)
+    (dotfiles / "config").write_text("[a]\nk = v\n# added meanwhile\n")
+    written = sync.write_plan(
+        str(link), planned, lambda now: plan(now, assignments, "{account_name}", False, KNOWN)
+    )
+    assert link.is_symlink()
+    text = (dotfiles / "config").read_text()
+    assert text.startswith("[a]\nk = v\n# added meanwhile\n\n[profile x]\n")
+    assert text == written.text
+    assert (dotfiles / "config").stat().st_mode & 0o777 == 0o640
+    backup = dotfiles / ("config" + sync.BACKUP_SUFFIX)
+    assert backup.read_text() == "[a]\nk = v\n# added meanwhile\n"
+    assert backup.stat().st_mode & 0o777 == 0o600

@@ -145,6 +145,7 @@ class SsoSyncCommand(_EnvironmentCommand):
     def _choose_session(self, parsed_args, found, path):
         from awscli_sso_ext.errors import ConfigError, UsageError
         from awscli_sso_ext.sync import SsoSession
+        from awscli_sso_ext.sync_config import REGISTRATION_SCOPES
 
         sessions = {s.name: s.settings for s in found if s.kind == "sso-session"}
         name, start_url, region = (
@@ -211,7 +212,6 @@ class SsoSyncCommand(_EnvironmentCommand):
                     f"There is no [sso-session {name}] in {path} yet.",
                     "Give both --start-url and --sso-region to create it.",
                 )
-        from awscli_sso_ext.sync_config import REGISTRATION_SCOPES
 
         return SsoSession(
             name, start_url, region, new=True, registration_scopes=REGISTRATION_SCOPES

@@ -412,3 +412,26 @@ def test_a_login_the_portal_refuses_is_renewed_once(aws_cli, home, company):
     code, out, err = sync(aws_cli, home, env, "--no-login")
     assert (code, out) == (1, "")
     assert "did not accept the login of sso-session corp" in err
+
+
+def test_two_syncs_at_once_write_each_profile_once(aws_cli, home, company):
+    sandbox, env = company
+    config = aws_cli.write_config(home, MINE + SESSION_SECTION)
+    assert sync(aws_cli, home, env, "--dry-run")[0] == 0  # logs in once, first
+    sandbox.faults.slow(0.02, "ListAccountRoles")
+    runs = [
+        subprocess.Popen(
+            [str(aws_cli.executable), "sso-sync"],
+            env=clean_environment(home, **env),
+            cwd=home,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    results = [(run.wait(timeout=60), run.stderr.read().decode()) for run in runs]
+    assert [code for code, _ in results] == [0, 0], results
+    names = sections_named(config.read_text())
+    assert len(names) == len(set(names)) == ROLES - 1 + 2  # ours, and the two by hand
+    assert MINE + SESSION_SECTION + "\n[profile " in config.read_text()

@@ -189,7 +189,7 @@ def add_plugin_lines(text: str, wanted: dict[str, str], owned: dict | None = Non
             end += 1
             owned["keys"][key] = {"value": value, "replaced": None}
             continue
-        current = option(lines[index].text)[1]
+        current = (option(lines[index].text) or ("", ""))[1]
         if key == PATH_SETTING:
             if value in current.split(os.pathsep):
                 continue

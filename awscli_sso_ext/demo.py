@@ -49,7 +49,8 @@ def choose_shell(requested: str | None) -> tuple[str, str, str]:
     else:
         from awscli_sso_ext.installer import detect_shell
 
-        name, how = detect_shell()
+        detected, how = detect_shell()
+        name = detected or ""
         if name not in demo_home.SHELLS:
             how = f"bash, since the demo has no {name or 'detected'} shell ({how})"
             name = "bash"
@@ -96,7 +97,7 @@ def plugin_registration(cli: install_clis.FoundCli, folder: Path) -> tuple[dict,
     finds `folder` on the demo shell's PYTHONPATH (nothing is written into its environment).
     """
     settings = {"sso_ext": "awscli_sso_ext"}
-    install_clis.build_plugin_folder(folder)
+    install_clis.build_plugin_folder(str(folder))
     if cli.major == 2:
         settings["cli_legacy_plugin_path"] = str(folder)
         return settings, None

@@ -210,7 +210,7 @@ def _registers_completion(hook_text: str) -> bool:
 def _check_sessions(doctor: Doctor, text: str) -> None:
     parser = configparser.RawConfigParser()
     parser.read_string(text)
-    logins = {}
+    logins: dict[str, tuple[str, str | None, bool, str]] = {}
     for section in parser.sections():
         values = dict(parser.items(section))
         if section.startswith("sso-session ") and "sso_start_url" in values:

@@ -376,19 +376,18 @@ def pth_text(plugin_folder: str | None) -> str:
 def build_plugin_folder(folder: str) -> None:
     """Copy the pure-Python packages the plugin runs on into `folder` (what `pip install
     --target` would put there, without a network or a build), swapping it in whole."""
-    import importlib
     import tempfile
 
     target = Path(folder)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-new-"))
     for name in PLUGIN_PACKAGES:
-        package = Path(importlib.import_module(name).__file__).resolve().parent
+        package = _package_folder(name)
         shutil.copytree(
             package, staging / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
         )
     ours = staging / "awscli_sso_ext"
     if not (ours / "shell").is_dir():  # an editable install keeps the hooks beside the package
-        hooks = Path(importlib.import_module("awscli_sso_ext").__file__).resolve().parent.parent
+        hooks = _package_folder("awscli_sso_ext").parent
         if (hooks / "shell").is_dir():
             shutil.copytree(hooks / "shell", ours / "shell")
     os.chmod(staging, 0o755)
@@ -401,6 +400,13 @@ def build_plugin_folder(folder: str) -> None:
         shutil.rmtree(old)
     else:
         os.rename(staging, target)
+
+
+def _package_folder(name: str) -> Path:
+    """The folder the installed package `name` is imported from."""
+    import importlib
+
+    return Path(str(importlib.import_module(name).__file__)).resolve().parent
 
 
 def recover_plugin_folder(folder: str) -> None:
@@ -431,16 +437,14 @@ def folder_digest(folder: Path) -> dict[str, str]:
 
 def wanted_digest() -> dict[str, str]:
     """folder_digest() of the folder build_plugin_folder() would make now."""
-    import importlib
-
     result = {}
     for name in PLUGIN_PACKAGES:
-        package = Path(importlib.import_module(name).__file__).resolve().parent
+        package = _package_folder(name)
         for key, value in folder_digest(package).items():
             if not key.endswith(".pyc"):
                 result[f"{name}/{key}"] = value
     if "awscli_sso_ext/shell/awscli-sso-ext.bash" not in result:
-        hooks = Path(importlib.import_module("awscli_sso_ext").__file__).resolve().parent.parent
+        hooks = _package_folder("awscli_sso_ext").parent
         if (hooks / "shell").is_dir():
             for key, value in folder_digest(hooks / "shell").items():
                 result[f"awscli_sso_ext/shell/{key}"] = value

@@ -26,6 +26,13 @@ class CliPlan:
     fix: str = ""
 
     @property
+    def v1(self) -> install_clis.V1Environment:
+        """What the probe of this v1's Python found (only v1s that were probed have one)."""
+        if self.environment is None:
+            raise ValueError(f"{self.cli.path} is not a probed AWS CLI v1")
+        return self.environment
+
+    @property
     def counts(self) -> bool:
         """Whether setup fails when this CLI isn't registered (a real v1 or v2 found)."""
         return self.cli.major in (1, 2) and self.status != SKIPPED
@@ -58,7 +65,7 @@ def decide(clis: list[install_clis.FoundCli], folder: str) -> CliDecision:
             entry.reason = cli.problem
             entry.fix = "make this `aws` start on its own (`aws --version`), then " + _again()
         elif cli.major == 1:
-            entry.environment = install_clis.inspect_v1(cli.python, folder)
+            entry.environment = install_clis.inspect_v1(cli.python or "", folder)
             if entry.environment.problem:
                 entry.status = NOT_REGISTERED
                 entry.reason = entry.environment.problem
@@ -73,7 +80,7 @@ def decide(clis: list[install_clis.FoundCli], folder: str) -> CliDecision:
                 entry.fix = f"update AWS CLI v2, then {_again()}"
             else:
                 v2s.append(entry)
-    blocked = [e for e in v1s if not e.environment.importable and not e.environment.site_dir]
+    blocked = [e for e in v1s if not e.v1.importable and not e.v1.site_dir]
     if blocked:
         _block_all(decision, blocked, [*v1s, *v2s])
         return decision
@@ -84,7 +91,7 @@ def decide(clis: list[install_clis.FoundCli], folder: str) -> CliDecision:
         )
         return decision
     decision.settings[install_paths.PLUGIN_NAME] = install_paths.PLUGIN_MODULE
-    shimless = [e for e in v1s if not e.environment.site_dir and not e.environment.shim_active]
+    shimless = [e for e in v1s if not e.v1.site_dir and not e.v1.shim_active]
     for entry in v2s:
         if shimless:
             names = ", ".join(e.cli.path for e in shimless)
@@ -101,7 +108,7 @@ def decide(clis: list[install_clis.FoundCli], folder: str) -> CliDecision:
         entry.status = REGISTERED
         entry.reason = f"[plugins] {PATH_SETTING} = {folder} (the plugin and shellingham)"
     for entry in v1s:
-        environment = entry.environment
+        environment = entry.v1
         entry.status = REGISTERED
         parts = []
         if environment.importable:
@@ -121,7 +128,7 @@ def _block_all(decision: CliDecision, blocked: list[CliPlan], others: list[CliPl
     """A v1 that can't import the plugin and can't be given a .pth: `sso_ext` in the shared
     config would make each of its commands fail, so nothing is registered for anyone."""
     for entry in blocked:
-        environment = entry.environment
+        environment = entry.v1
         entry.status = NOT_REGISTERED
         entry.reason = (
             f"{environment.python} can't import awscli_sso_ext and this user can't add a "
@@ -145,7 +152,7 @@ def _again() -> str:
 
 
 def _install_fix(entry: CliPlan) -> str:
-    environment = entry.environment
+    environment = entry.v1
     command = install_paths.pip_install_command(environment.python)
     if command and environment.has_pip:
         folder = environment.purelib
@@ -188,7 +195,7 @@ def _who(folder: str) -> str:
 
 
 def _writable_fix(entry: CliPlan) -> str:
-    folder = entry.environment.purelib
+    folder = entry.v1.purelib
     if not folder:
         return f"give {entry.cli.path} a writable site folder, then {_again()}"
     pth = shlex.quote(os.path.join(folder, install_clis.PTH_NAME))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from awscli_sso_ext import config_edit, install_clis, install_files, install_paths, install_plan
 from awscli_sso_ext.config_edit import PATH_SETTING
@@ -44,7 +45,7 @@ def detect_shell() -> tuple[str | None, str]:
     name = None
     how = "shellingham"
     try:
-        import shellingham
+        import shellingham  # type: ignore[import-untyped]
 
         pid = os.environ.get("AWS_SSO_EXT_SHELL_PID") or None
         name = shellingham.detect_shell(pid=int(pid) if pid else None)[0]
@@ -106,7 +107,7 @@ class FileEdit:
     path: str
     old: str | None
     new: str
-    record: object
+    record: Any  # the journal record: ownership (config, rc) or the text (pth)
     what: str
 
 
@@ -293,7 +294,7 @@ def uninstall(dry_run: bool, out) -> int:
 def _plan_undo(journal: Journal) -> list[tuple]:
     """(kind, path, new text or None to delete, message) for each config and rc file; raises
     before anything is changed when one of them can't be undone safely."""
-    undo = []
+    undo: list[tuple[str, str, str | None, str]] = []
     verb = _verb
     dry_run = journal.dry_run
     for kind in ("config", "rc"):

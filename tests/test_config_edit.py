@@ -54,7 +54,7 @@ def parsed(text: str) -> dict:
     return {section: dict(parser.items(section)) for section in parser.sections()}
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(config=cs.configs(bom=st.booleans()), kind=EDITS)
 # The reported cases: no final newline and a profile appended after setup; a CRLF file; a
 # comment in [plugins]; `sso_ext=...` without spaces; another plugin added to our section.
@@ -85,7 +85,7 @@ def test_setup_then_any_edit_then_uninstall_gives_original_plus_edit(config, kin
     assert config_edit.remove_plugin_lines(edited, owned) == expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(config=cs.configs(plugins=st.just("others")))
 def test_existing_settings_are_extended_and_given_back(config):
     theirs = "cli_legacy_plugin_path = /theirs\nsso_ext = old.module"
@@ -128,7 +128,7 @@ RC_TEXTS = st.lists(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     lines=RC_TEXTS,
     newline=st.sampled_from(["\n", "\r\n"]),

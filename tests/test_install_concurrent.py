@@ -78,3 +78,36 @@ def test_a_run_that_waits_too_long_says_so_and_changes_nothing(home, toolbox, v2
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_setups_and_uninstalls_at_once_leave_one_whole_state(home, toolbox, v1_elsewhere, v2_only):
+    machine = Machine(home, v1_elsewhere, v2_only, toolbox)
+    before = machine.snapshot()
+    machine.tool("setup", "--shell", "bash")
+    runs = [
+        subprocess.Popen(
+            [str(AWS_SSO_EXT), command, *(["--shell", "bash"] if command == "setup" else [])],
+            env=machine.env,
+            cwd=home,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for command in ["setup", "uninstall"] * 4
+    ]
+    for run in runs:
+        status = run.wait(timeout=300)
+        out, err = run.communicate()
+        assert status == 0 and "Traceback" not in err, out + err
+    # Whichever ran last, the files are wholly set up or wholly as they were.
+    config = machine.config_text()
+    assert config.count("sso_ext = awscli_sso_ext") in (0, 1)
+    if "sso_ext" in config:
+        assert (home / ".bashrc").read_text().count("# >>> awscli-sso-ext >>>") == 1
+        assert machine.sso_env_works(v1_elsewhere / "aws") and machine.sso_env_works(
+            v2_only / "aws"
+        )
+    for aws in (v1_elsewhere / "aws", v2_only / "aws"):
+        assert machine.plain_aws_works(aws)
+    machine.tool("uninstall")
+    assert machine.snapshot() == before

@@ -10,6 +10,8 @@ import pytest
 from conftest import V2_AWS, require_program
 from install_machine import Machine
 
+from awscli_sso_ext import install_clis
+
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("v1_site_left_clean")]
 
 
@@ -84,3 +86,18 @@ def test_a_shim_whose_tool_finds_no_aws_is_skipped_with_the_reason(home, tmp_pat
     assert "is a pyenv shim, and `pyenv which aws` says: pyenv: aws: command not found" in out
     assert "No usable `aws` on PATH: nothing registered." in out and "Changed nothing." in out
     assert machine.snapshot() == before
+
+
+def test_a_homebrew_env_script_and_a_chain_of_wrappers_lead_to_the_real_cli(tmp_path, v1_elsewhere):
+    v1 = v1_elsewhere / "aws"
+    brew = tmp_path / "brew-aws"  # what Homebrew's write_env_script makes
+    brew.write_text(f'#!/bin/bash\nPYTHONPATH="/opt/x/libexec" exec "{v1}"  "$@"\n')
+    outer = tmp_path / "aws"  # a user's wrapper around it, with `env` and a comment
+    outer.write_text(f'#!/usr/bin/env sh\n# mine\nexec env AWS_PAGER= "{brew}" "$@"  # run it\n')
+    for script in (brew, outer):
+        script.chmod(0o755)
+    real, via = install_clis.resolve_program(str(outer), "aws")
+    assert real == str(v1)
+    assert via == [f"{outer} runs {brew}", f"{brew} runs {v1}"]
+    cli = install_clis.describe_path(str(outer))
+    assert cli.major == 1 and cli.problem is None and cli.python

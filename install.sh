@@ -51,6 +51,8 @@ data=${XDG_DATA_HOME:-$HOME/.local/share}/awscli-sso-ext
 venv=$data/venv
 bin=$HOME/.local/bin
 links=$data/install-sh-links # the symlinks this script made, one path a line
+made_dirs=$data/install-sh-dirs # the folders this script made, one path a line
+made='' # what this run changed, for the message when setup fails
 
 run() {
     if [ -n "$dry_run" ]; then
@@ -71,6 +73,8 @@ if [ -n "$uninstall" ]; then
     else
         say "No installation in $venv: nothing for aws-sso-ext to undo."
     fi
+    created=''
+    [ ! -f "$made_dirs" ] || created=$(sort -r "$made_dirs")
     if [ -f "$links" ]; then
         while IFS= read -r link; do
             # Only links that still point into our environment.
@@ -84,6 +88,16 @@ if [ -n "$uninstall" ]; then
         run rm -rf "$venv"
         say "removed $venv"
     fi
+    run rm -f "$made_dirs"
+    # The folders this script made (~/.local/bin, ~/.local/share...), when nothing else is in them.
+    printf '%s\n' "$created" | while IFS= read -r folder; do
+        if [ -z "$folder" ] || [ ! -d "$folder" ]; then continue; fi
+        if [ -n "$dry_run" ]; then
+            say "would remove $folder if it is empty"
+        elif rmdir "$folder" 2>/dev/null; then
+            say "removed $folder"
+        fi
+    done
     [ -n "$dry_run" ] || rmdir "$data" 2>/dev/null || true
     say 'awscli-sso-ext is uninstalled. Open a new shell.'
     exit 0
@@ -116,11 +130,30 @@ package=${AWS_SSO_EXT_PACKAGE:-$here}
 had_aws=''
 if command -v aws >/dev/null 2>&1; then had_aws=1; fi
 
+mkdirs() { # mkdirs FOLDER: create it and its missing parents (0700), recorded for --uninstall
+    missing='' probe=$1
+    while [ ! -d "$probe" ]; do
+        missing="$probe
+$missing"
+        probe=$(dirname "$probe")
+    done
+    [ -n "$missing" ] || return 0
+    if [ -n "$dry_run" ]; then
+        say "would create $1"
+        return 0
+    fi
+    printf '%s' "$missing" | while IFS= read -r folder; do
+        [ -z "$folder" ] || mkdir -m 700 "$folder"
+    done
+    printf '%s' "$missing" >>"$made_dirs"
+}
+
 say "Python: $python"
 if [ ! -x "$venv/bin/python" ]; then
-    run mkdir -p "$data"
+    mkdirs "$data"
     run "$python" -m venv "$venv"
     say "created $venv"
+    made="$made $venv"
 fi
 run "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "$package"
 say "installed awscli-sso-ext into $venv"
@@ -136,10 +169,11 @@ link() { # link NAME: ~/.local/bin/NAME -> the venv's NAME, recorded for --unins
         say "left $bin/$1 alone (it is not ours)"
         return 0
     fi
-    run mkdir -p "$bin"
+    mkdirs "$bin"
     run ln -s "$venv/bin/$1" "$bin/$1"
     [ -n "$dry_run" ] || printf '%s\n' "$bin/$1" >>"$links"
     say "linked $bin/$1"
+    made="$made $bin/$1"
 }
 link aws-sso-ext
 if [ -z "$had_aws" ]; then
@@ -159,6 +193,15 @@ set -- --path-dir "$bin"
 if [ -x "$venv/bin/aws-sso-ext" ]; then
     status=0
     "$venv/bin/aws-sso-ext" setup "$@" || status=$?
+    if [ "$status" -ne 0 ]; then
+        if [ -n "$made" ]; then
+            printf 'install.sh: setup did not finish (exit %s). install.sh itself made:%s; "%s --uninstall" removes them.\n' \
+                "$status" "$made" "$0" >&2
+        else
+            printf 'install.sh: setup did not finish (exit %s); install.sh updated awscli-sso-ext in %s and changed nothing else.\n' \
+                "$status" "$venv" >&2
+        fi
+    fi
     [ -n "$demo" ] || exit "$status"
 else
     say "would then run: aws-sso-ext setup $*"

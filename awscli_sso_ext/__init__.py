@@ -1,4 +1,4 @@
-"""AWS CLI plugin entry point: adds the sso-switch, sso-env and sso-status commands, lazily."""
+"""AWS CLI plugin entry point: adds sso-switch, sso-env, sso-status and sso-sync, lazily."""
 
 __version__ = "0.1.0"
 
@@ -18,10 +18,12 @@ def _add_commands(command_table, session, **kwargs):
     # Imported here, not at module level: this module is imported on every `aws` run.
     from awscli_sso_ext.commands import SsoEnvCommand, SsoSwitchCommand
     from awscli_sso_ext.status_command import SsoStatusCommand
+    from awscli_sso_ext.sync_command import SsoSyncCommand
 
     command_table[SsoSwitchCommand.NAME] = SsoSwitchCommand(session)
     command_table[SsoEnvCommand.NAME] = SsoEnvCommand(session)
     command_table[SsoStatusCommand.NAME] = SsoStatusCommand(session)
+    command_table[SsoSyncCommand.NAME] = SsoSyncCommand(session)
 
 
 def note_given_timeouts(parsed_args, **kwargs):

@@ -49,7 +49,8 @@ def choose_shell(requested: str | None) -> tuple[str, str, str]:
     else:
         from awscli_sso_ext.installer import detect_shell
 
-        name, how = detect_shell()
+        detected, how = detect_shell()
+        name = detected or ""
         if name not in demo_home.SHELLS:
             how = f"bash, since the demo has no {name or 'detected'} shell ({how})"
             name = "bash"
@@ -76,7 +77,7 @@ def choose_cli(requested: str | None) -> install_clis.FoundCli:
                 candidates.append(path)
     problems = []
     for path in candidates:
-        cli = install_clis.describe(path)
+        cli = install_clis.describe_path(path)
         if cli.problem or cli.major not in (1, 2):
             problems.append(f"{path}: {cli.problem or 'not AWS CLI v1 or v2'}")
         elif cli.major == 2 and cli.build == "exe" and cli.python_version < (3, 9):
@@ -96,7 +97,7 @@ def plugin_registration(cli: install_clis.FoundCli, folder: Path) -> tuple[dict,
     finds `folder` on the demo shell's PYTHONPATH (nothing is written into its environment).
     """
     settings = {"sso_ext": "awscli_sso_ext"}
-    install_clis.build_plugin_folder(folder)
+    install_clis.build_plugin_folder(str(folder))
     if cli.major == 2:
         settings["cli_legacy_plugin_path"] = str(folder)
         return settings, None
@@ -124,6 +125,7 @@ Try:
   aws sso-env --credentials        role keys for tools that don't speak SSO
   aws sso-switch prod-admin        another account: no second login
   aws sso-switch -                 back to the previous profile
+  aws sso-sync --dry-run           a profile per account and role: the diff (drop --dry-run)
   exit                             the sandbox stops and every file above is deleted
 """
 

@@ -8,10 +8,23 @@ import os
 import subprocess
 from datetime import datetime, timezone
 
-from awscli_sso_ext import install_clis, install_files, installer, tokens
+from awscli_sso_ext import (
+    config_edit,
+    install_clis,
+    install_files,
+    install_paths,
+    install_plan,
+    installer,
+    tokens,
+)
+from awscli_sso_ext.config_edit import PATH_SETTING
+from awscli_sso_ext.errors import ConfigError
 
 OK, FAIL, INFO = "ok  ", "FAIL", "--  "
-SETUP = "run `aws-sso-ext setup`"
+
+
+def _setup() -> str:
+    return f"run `{install_paths.own_command('setup')}`"
 
 
 class Doctor:
@@ -31,50 +44,69 @@ class Doctor:
 def run(shell: str | None, out, timeout: float = 60) -> int:
     """Every check; 1 when something is broken, else 0."""
     doctor = Doctor(out)
-    config = installer.config_file()
-    text = _check_config(doctor, config)
     clis = install_clis.find_clis()
+    decision = install_plan.decide(clis, str(install_paths.plugin_folder()))
+    # When setup can't register the plugin, each CLI's line says why and what fixes it; the
+    # config's missing entry is a consequence, not a second problem.
+    setup_can = bool(decision.settings) and not decision.failed
+    text, parses = _check_config(doctor, install_paths.config_file(), setup_can)
     if not clis:
-        doctor.line(FAIL, "no `aws` on PATH", "install AWS CLI v1 or v2, then " + SETUP)
-    for cli in clis:
-        _check_cli(doctor, cli, text, timeout)
+        doctor.line(FAIL, "no `aws` on PATH", "install AWS CLI v1 or v2, then " + _setup())
+    for entry in decision.clis:
+        _check_cli(doctor, entry, text if parses else None, timeout)
     _check_shell(doctor, shell)
-    if text is not None:
+    if parses:
         _check_sessions(doctor, text)
     return 1 if doctor.failed else 0
 
 
-def _check_config(doctor: Doctor, path: str) -> str | None:
+def _check_config(doctor: Doctor, path: str, setup_can: bool) -> tuple[str, bool]:
+    """(the config's text, '' when there is none; whether it parses): one line, one failure
+    at most."""
     text = install_files.read_text(path) if os.path.exists(path) else None
+    missing = FAIL if setup_can else INFO
     if text is None:
-        doctor.line(FAIL, f"config {path} does not exist", SETUP)
-        return None
+        doctor.line(missing, f"config {path} does not exist", _setup())
+        return "", True
     try:
-        configparser.RawConfigParser().read_string(text, source=path)
-    except configparser.Error as error:
-        problem = str(error).replace("\n", " ")
-        doctor.line(FAIL, f"config {path} does not parse: {problem}", "fix that line by hand")
-        return None
-    settings = install_files.plugin_settings(text)
-    if installer.PLUGIN_MODULE not in settings.values():
-        doctor.line(FAIL, f"config {path}: no [plugins] {installer.PLUGIN_NAME} entry", SETUP)
-    else:
-        doctor.line(OK, f"config {path} parses; [plugins] loads {installer.PLUGIN_MODULE}")
-    return text
-
-
-def _check_cli(doctor: Doctor, cli, text: str | None, timeout: float) -> None:
-    if cli.problem:
-        doctor.line(FAIL, f"{cli.path}: {cli.problem}", "reinstall that AWS CLI")
-        return
-    python = f", Python {'.'.join(map(str, cli.python_version))}"
-    doctor.line(OK, f"{cli.path}: {cli.label}{python}")
-    settings = install_files.plugin_settings(text or "")
-    if cli.major == 2 and installer.PATH_SETTING not in settings:
+        install_files.check_config_parses(text, path)
+    except ConfigError as error:
+        problem = error.problem.replace(f"The AWS config {path} can't be parsed: ", "")
         doctor.line(
             FAIL,
-            f"{cli.path}: v2 loads no plugin: [plugins] has no {installer.PATH_SETTING}",
-            SETUP,
+            f"config {path} does not parse: {problem}",
+            "fix that line by hand (every `aws` command fails on this file until then), "
+            f"then run `{install_paths.own_command('doctor')}` again",
+        )
+        return text, False
+    settings = config_edit.plugin_settings(text)
+    if install_paths.PLUGIN_MODULE not in settings.values():
+        entry = f"config {path}: no [plugins] {install_paths.PLUGIN_NAME} entry"
+        doctor.line(missing, entry, _setup())
+    else:
+        doctor.line(OK, f"config {path} parses; [plugins] loads {install_paths.PLUGIN_MODULE}")
+    return text, True
+
+
+def _check_cli(doctor: Doctor, entry: install_plan.CliPlan, text: str | None, timeout) -> None:
+    cli = entry.cli
+    if cli.problem:
+        status = FAIL if entry.counts else INFO
+        doctor.line(status, f"{cli.path}: {cli.problem}", entry.fix)
+        return
+    python = f", Python {'.'.join(map(str, cli.python_version))}"
+    behind = f" (behind it: {os.path.realpath(cli.real_path)})" if cli.via else ""
+    doctor.line(OK, f"{cli.path}: {cli.label}{python}{behind}")
+    if text is None:
+        doctor.line(INFO, f"{cli.path}: plugin not checked: the config must parse first")
+        return
+    if entry.status != install_plan.REGISTERED:
+        doctor.line(FAIL, f"{cli.path}: setup can't register the plugin: {entry.reason}", entry.fix)
+        return
+    settings = config_edit.plugin_settings(text)
+    if cli.major == 2 and PATH_SETTING not in settings:
+        doctor.line(
+            FAIL, f"{cli.path}: v2 loads no plugin: [plugins] has no {PATH_SETTING}", _setup()
         )
         return
     try:
@@ -86,7 +118,7 @@ def _check_cli(doctor: Doctor, cli, text: str | None, timeout: float) -> None:
             stdin=subprocess.DEVNULL,
         )
     except subprocess.TimeoutExpired:
-        doctor.line(FAIL, f"{cli.path}: `aws sso-env` took over {timeout:.0f} s", SETUP)
+        doctor.line(FAIL, f"{cli.path}: `aws sso-env` took over {timeout:.0f} s", _setup())
         return
     if result.returncode == 0 and _is_json(result.stdout):
         doctor.line(OK, f"{cli.path}: `aws sso-env --unset` runs: the plugin loads")
@@ -97,12 +129,12 @@ def _check_cli(doctor: Doctor, cli, text: str | None, timeout: float) -> None:
 def _diagnose(cli, result, text: str | None) -> str:
     error = result.stderr.strip().splitlines()[-1:] or [f"exit {result.returncode}"]
     last = error[0]
-    fix = SETUP
+    fix = _setup()
     if cli.major == 1 and "No module named '" + os.sep in last:
-        why = f"v1 reads the v2-only `{installer.PATH_SETTING}` as a module name and crashes"
+        why = f"v1 reads the v2-only `{PATH_SETTING}` as a module name and crashes"
         fix = (
-            f"{SETUP} (it teaches this v1 to ignore that setting), or remove the "
-            f"`{installer.PATH_SETTING}` line from [plugins] if you don't use AWS CLI v2"
+            f"{_setup()} (it teaches this v1 to ignore that setting), or remove the "
+            f"`{PATH_SETTING}` line from [plugins] if you don't use AWS CLI v2"
         )
     elif "awscli_sso_ext" in last or "shellingham" in last:
         why = "the plugin module is missing where this CLI looks for it"
@@ -129,18 +161,20 @@ def _check_shell(doctor: Doctor, shell: str | None) -> None:
         doctor.line(INFO, f"shell: can't tell which ({how}); pass --shell to check its rc file")
         return
     shell = {"pwsh": "powershell"}.get(shell, shell)
-    rc = installer.rc_files(shell)[0]
-    body = install_files.block_body(install_files.read_text(installer.real_target(rc)))
+    rc = install_paths.rc_files(shell)[0]
+    body = config_edit.block_body(install_files.read_text(install_files.real_target(rc)))
     from awscli_sso_ext.hooks import rc_line
 
     if not body:
         doctor.line(
             FAIL,
             f"{shell} (from {how}): {rc} doesn't load the hook",
-            f"aws-sso-ext setup --shell {shell}, then open a new shell",
+            f"{install_paths.own_command('setup', '--shell', shell)}, then open a new shell",
         )
     elif rc_line(shell) not in body:
-        doctor.line(FAIL, f"{shell}: {rc} loads a hook file that isn't this installation's", SETUP)
+        doctor.line(
+            FAIL, f"{shell}: {rc} loads a hook file that isn't this installation's", _setup()
+        )
     else:
         doctor.line(
             OK,
@@ -157,10 +191,18 @@ def _check_shell(doctor: Doctor, shell: str | None) -> None:
 
 
 def _registers_completion(hook_text: str) -> bool:
-    """Whether a hook file registers a completer (code, not the comments that mention one)."""
+    """Whether a hook file registers a completer for `aws`: a `complete` (bash, fish, also
+    as `builtin complete`), `compdef` (zsh) or `Register-ArgumentCompleter` (PowerShell,
+    also module-qualified) command naming aws; comments that mention one don't count."""
     for line in hook_text.splitlines():
         words = line.split()
-        if words and words[0] in ("complete", "compdef", "Register-ArgumentCompleter"):
+        while words and words[0] in ("builtin", "command", "\\builtin", "\\command"):
+            words = words[1:]
+        if not words:
+            continue
+        name = words[0].rsplit("\\", 1)[-1]
+        names_aws = any(word.strip("'\"") == "aws" for word in words[1:])
+        if name in ("complete", "compdef", "Register-ArgumentCompleter") and names_aws:
             return True
     return False
 
@@ -168,7 +210,7 @@ def _registers_completion(hook_text: str) -> bool:
 def _check_sessions(doctor: Doctor, text: str) -> None:
     parser = configparser.RawConfigParser()
     parser.read_string(text)
-    logins = {}
+    logins: dict[str, tuple[str, str | None, bool, str]] = {}
     for section in parser.sections():
         values = dict(parser.items(section))
         if section.startswith("sso-session ") and "sso_start_url" in values:

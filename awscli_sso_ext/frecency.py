@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import stat
 import time
 
 from awscli_sso_ext import tokens
@@ -14,13 +16,36 @@ KEEP = 500  # profiles remembered; the least used beyond this are forgotten
 HOUR, DAY, WEEK = 3600, 86400, 7 * 86400
 
 
-def state_path(environ) -> str:
-    """$XDG_STATE_HOME/awscli-sso-ext/frecency.json; ~/.local/state when XDG_STATE_HOME is
-    unset or not absolute (the XDG rule)."""
+def state_folder(environ) -> str:
+    """$XDG_STATE_HOME/awscli-sso-ext; ~/.local/state when XDG_STATE_HOME is unset or not
+    absolute (the XDG rule)."""
     base = environ.get("XDG_STATE_HOME") or ""
     if not os.path.isabs(base):
         base = os.path.join(os.path.expanduser("~"), ".local", "state")
-    return os.path.join(base, FOLDER_NAME, FILE_NAME)
+    return os.path.join(base, FOLDER_NAME)
+
+
+def state_path(environ) -> str:
+    """$XDG_STATE_HOME/awscli-sso-ext/frecency.json."""
+    return os.path.join(state_folder(environ), FILE_NAME)
+
+
+def remove() -> None:
+    """Delete the state file and its lock (uninstall), then the folder if that leaves it
+    empty; a folder that is a link or not the user's is left alone."""
+    folder = state_folder(os.environ)
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        return
+    path = os.path.join(folder, FILE_NAME)
+    for name in (path, tokens.lock_path(path)):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
 
 
 def load(path: str) -> dict[str, dict]:

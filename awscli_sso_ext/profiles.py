@@ -133,7 +133,8 @@ class ProfileBook:
             return "Did you mean: " + ", ".join(repr(s) for s in suggestions) + "?"
         if not self._profiles:
             return (
-                f"No profiles are configured: add one to {self.config_file} (`aws configure sso`)."
+                f"No profiles are configured in {self.config_file}: `aws sso-sync --start-url URL "
+                "--sso-region REGION` writes one per account and role (AWS CLI v1 and v2)."
             )
         return f"Known profiles: {', '.join(repr(n) for n in self.names()[:10])}" + (
             ", ..." if len(self._profiles) > 10 else ""
@@ -157,7 +158,7 @@ class ProfileBook:
                 f"The profile {name!r} in {self.config_file} is an SSO profile "
                 f"but has no {' or '.join(missing)}.",
                 f"Add {', '.join(k + ' = ...' for k in missing)} to that profile "
-                "(or run `aws configure sso` on AWS CLI v2).",
+                "(or let `aws sso-sync` write the profiles).",
             )
         profile_section = "[default]" if name == "default" else f"[profile {name}]"
         login_section = profile_section if session_name is None else f"[sso-session {session_name}]"

@@ -366,6 +366,23 @@ def v1_elsewhere(tmp_path_factory) -> Path:
     return root / "bin"
 
 
+@pytest.fixture
+def v1_site_left_clean(v1_elsewhere):
+    """The v1 environment is shared by the session: no test leaves our .pth in it."""
+    yield
+    for pth in (v1_elsewhere.parent / "lib").rglob("awscli-sso-ext.pth"):
+        pth.unlink()
+
+
+@pytest.fixture(scope="session")
+def v2_only(tmp_path_factory) -> Path:
+    """A bin folder with Debian's AWS CLI v2 as its only `aws`."""
+    require(V2_AWS.exists(), "Debian's AWS CLI v2 (/usr/bin/aws)")
+    folder = tmp_path_factory.mktemp("v2-bin")
+    (folder / "aws").symlink_to(V2_AWS)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built_wheel(tmp_path_factory) -> Path:
     """This project as a wheel, built once: install.sh installs it instead of the clone."""

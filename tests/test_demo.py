@@ -220,6 +220,16 @@ def test_demo_logs_in_switches_and_leaves_nothing(demo, cli):
         rf"^KEY=(ASIA\w+)\n{arn}",
     )
     assert keys.group(1)
+    # The seed workflow inside the demo: every account and role as a profile, same login.
+    session.run(
+        "aws sso-sync 2>&1 | tail -n 1",
+        r"^5 accounts, 10 roles: 10 added, 0 unchanged, 0 removed$",
+    )
+    session.run(
+        "aws sso-switch production.AdministratorAccess",
+        r"^production\.AdministratorAccess AdministratorAccess@306182736455 eu-west-1 ",
+    )
+    session.run("aws sts get-caller-identity --query Account --output text", r"^306182736455$")
     processes |= descendants(session.pid)
     session.tmux.line("exit")
     session.assert_gone(processes, 0)

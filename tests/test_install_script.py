@@ -99,6 +99,9 @@ def test_install_with_both_clis_then_shells_then_uninstall(
     install(home, env, "--uninstall")
     assert snapshot(home) == before
     assert not (home / ".local" / "share" / "awscli-sso-ext").exists()
+    # ~/.local/bin was made for us and goes; ~/.local/share stays for fish's own history.
+    assert not (home / ".local" / "bin").exists()
+    assert [p.name for p in (home / ".local" / "share").iterdir()] == ["fish"]
 
 
 def test_no_aws_brings_cli_v1_and_bad_options_fail(home, toolbox, built_wheel):
@@ -121,3 +124,22 @@ def test_no_aws_brings_cli_v1_and_bad_options_fail(home, toolbox, built_wheel):
     assert result.stdout.strip() == "1", result.stderr
     install(home, env, "--uninstall")
     assert not (home / ".local" / "bin" / "aws").exists()
+    assert not (home / ".local").exists() and not (home / ".aws").exists()
+
+
+def test_a_setup_that_stops_is_told_with_what_install_sh_did_make(home, toolbox, built_wheel):
+    env = clean_environment(
+        home, PATH=str(toolbox), SHELL="/bin/bash", AWS_SSO_EXT_PACKAGE=str(built_wheel)
+    )
+    (home / ".aws").mkdir()
+    (home / ".aws" / "config").write_text("region = x\n[default\n")
+    result = install(home, env, "--shell", "bash", check_rc=2)
+    output = result.stdout + result.stderr
+    assert "can't be parsed" in result.stderr
+    assert "nothing was changed" not in output
+    venv = home / ".local" / "share" / "awscli-sso-ext" / "venv"
+    assert f"install.sh itself made: {venv} {home / '.local' / 'bin' / 'aws-sso-ext'}" in output
+    assert '--uninstall" removes them.' in result.stderr
+    assert (home / ".aws" / "config").read_text() == "region = x\n[default\n"
+    install(home, env, "--uninstall")
+    assert sorted(p.name for p in home.rglob("*")) == [".aws", "config"]

@@ -2,75 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-from conftest import V2_AWS, clean_environment, require
+from install_machine import CONFIG, Machine
 
-AWS_SSO_EXT = Path(sys.prefix) / "bin" / "aws-sso-ext"
-CONFIG = (
-    "# team config\n[default]\nregion=eu-west-1   ; odd\n\n[profile p]\nregion = us-east-1\n# end"
-)
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def v2_only(tmp_path_factory) -> Path:
-    """A bin folder with Debian's AWS CLI v2 as its only `aws`."""
-    require(V2_AWS.exists(), "Debian's AWS CLI v2 (/usr/bin/aws)")
-    folder = tmp_path_factory.mktemp("v2-bin")
-    (folder / "aws").symlink_to(V2_AWS)
-    return folder
-
-
-@pytest.fixture(autouse=True)
-def _v1_left_clean(v1_elsewhere):
-    """The v1 environment is shared by the session: no test leaves our .pth in it."""
-    yield
-    for pth in (v1_elsewhere.parent / "lib").rglob("awscli-sso-ext.pth"):
-        pth.unlink()
-
-
-class Machine:
-    """A throwaway HOME with a PATH holding exactly the CLIs a test asks for."""
-
-    def __init__(self, home: Path, *bins: Path):
-        self.home = home
-        path = os.pathsep.join(str(b) for b in bins)
-        self.env = clean_environment(home, PATH=path, SHELL="/bin/bash")
-        for key in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "ZDOTDIR"):
-            self.env.pop(key, None)
-        self.config = home / ".aws" / "config"
-        self.config.parent.mkdir()
-        self.config.write_text(CONFIG)
-        self.config.chmod(0o640)
-        (home / ".bashrc").write_text("# my bashrc\nalias ll='ls -l'")
-
-    def run(self, *args, check_rc=None, timeout=120):
-        result = subprocess.run(
-            args, env=self.env, capture_output=True, text=True, cwd=self.home, timeout=timeout
-        )
-        if check_rc is not None:
-            assert result.returncode == check_rc, result.stdout + result.stderr
-        return result
-
-    def tool(self, *args, check_rc=0):
-        return self.run(str(AWS_SSO_EXT), *args, check_rc=check_rc)
-
-    def snapshot(self) -> dict:
-        files = {}
-        for path in sorted(self.home.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                files[str(path.relative_to(self.home))] = (path.read_bytes(), path.stat().st_mode)
-        return files
-
-    def sso_env_works(self, aws: Path) -> bool:
-        result = self.run(str(aws), "sso-env", "--unset", "--format", "json")
-        return result.returncode == 0 and "AWS_PROFILE" in json.loads(result.stdout)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("v1_site_left_clean")]
 
 
 def test_v1_and_v2_share_one_config_install_twice_and_undo(home, toolbox, v1_elsewhere, v2_only):
@@ -86,6 +21,8 @@ def test_v1_and_v2_share_one_config_install_twice_and_undo(home, toolbox, v1_els
         CONFIG + "\n\n[plugins]\nsso_ext = awscli_sso_ext\ncli_legacy_plugin_path = "
     )
     assert (machine.config.stat().st_mode & 0o777) == 0o640
+    assert (home / ".aws" / "config.awscli-sso-ext.bak").read_text() == CONFIG
+    assert f"copied {machine.config} to {machine.config}.awscli-sso-ext.bak" in out
     # A real interactive bash loads the hook from ~/.bashrc and switches.
     shell = machine.run("bash", "-i", "-c", 'aws sso-switch p && echo "[$AWS_PROFILE $AWS_REGION]"')
     assert "[p us-east-1]" in shell.stdout, shell.stderr
@@ -178,3 +115,61 @@ def test_doctor_names_an_unparsable_config_and_the_fix(home, monkeypatch):
     report = out.getvalue()
     assert f"config {config} does not parse" in report and "this line is no setting" in report
     assert "fix that line by hand" in report
+
+
+def test_dry_run_says_what_it_would_do_and_does_nothing(home, toolbox, v1_elsewhere, v2_only):
+    machine = Machine(home, v1_elsewhere, v2_only, toolbox)
+    before = machine.snapshot()
+    out = machine.tool("setup", "--shell", "bash", "--dry-run").stdout
+    assert "Would change:" in out and "would wrote" not in out
+    for change in ("would build the plugin folder", "would write ", "would add to ", "would copy "):
+        assert change in out, (change, out)
+    assert machine.snapshot() == before
+    assert not list((v1_elsewhere.parent / "lib").rglob("awscli-sso-ext.pth"))
+    out = machine.tool("uninstall", "--dry-run").stdout
+    assert "Nothing to undo" in out and machine.snapshot() == before
+
+
+def test_folders_setup_made_go_with_uninstall_and_no_backup_is_named_that_wasnt_made(
+    home, toolbox, v2_only
+):
+    machine = Machine(home, v2_only, toolbox, config=None)
+    (home / ".bashrc").unlink()
+    before = machine.snapshot()
+    out = machine.tool("setup", "--shell", "bash").stdout
+    assert "backup" not in out and ".bak" not in out, out
+    assert f"created {machine.config}: [plugins] sso_ext = awscli_sso_ext" in out
+    assert not list(home.rglob("*.bak"))
+    assert (home / ".aws").stat().st_mode & 0o777 == 0o700
+    assert machine.config.stat().st_mode & 0o777 == 0o600
+    out = machine.tool("uninstall").stdout
+    assert f"deleted {machine.config} (setup created it)" in out
+    assert machine.snapshot() == before  # ~/.aws and ~/.local/share are gone again
+    # Folders that were there before stay, empty or not.
+    (home / ".aws").mkdir()
+    (home / ".local" / "share").mkdir()
+    before = machine.snapshot()
+    machine.tool("setup", "--no-modify-rc")
+    machine.tool("uninstall")
+    assert machine.snapshot() == before
+
+
+def test_the_plugin_stays_while_a_config_line_still_loads_it(home, toolbox, v1_elsewhere):
+    machine = Machine(home, v1_elsewhere, toolbox)
+    before = machine.snapshot()
+    machine.tool("setup", "--no-modify-rc")
+    # A second line of the user's own loads the module too: removing the package would
+    # make every v1 command fail with ModuleNotFoundError.
+    text = machine.config_text().replace("[plugins]\n", "[plugins]\nmine=awscli_sso_ext\n")
+    machine.config.write_text(text)
+    result = machine.tool("uninstall", check_rc=1)
+    assert f"kept the plugin installed: {machine.config} line" in result.stdout
+    assert "`mine=awscli_sso_ext` still registers it" in result.stdout
+    assert "fix: remove that line, then run `aws-sso-ext uninstall` again." in result.stdout
+    assert "sso_ext = " not in machine.config_text()
+    assert machine.plain_aws_works(v1_elsewhere / "aws")
+    assert machine.sso_env_works(v1_elsewhere / "aws")
+    machine.config.write_text(machine.config_text().replace("mine=awscli_sso_ext\n", ""))
+    machine.tool("uninstall")
+    assert machine.snapshot() == before
+    assert not list((v1_elsewhere.parent / "lib").rglob("awscli-sso-ext.pth"))

@@ -24,7 +24,7 @@ def test_importing_the_plugin_imports_nothing_heavy():
     assert result.stdout.strip() == "[]"
 
 
-def test_registering_adds_both_commands_only_when_the_table_is_built():
+def test_registering_adds_the_commands_only_when_the_table_is_built():
     from awscli_sso_ext import awscli_initialize
 
     registered = []
@@ -37,7 +37,7 @@ def test_registering_adds_both_commands_only_when_the_table_is_built():
     assert [event for event, _ in registered] == ["building-command-table.main"]
     table = {}
     registered[0][1](command_table=table, session=object())
-    assert sorted(table) == ["sso-env", "sso-switch"]
+    assert sorted(table) == ["sso-env", "sso-switch", "sso-sync"]
 
 
 def python39() -> str | None:
@@ -63,6 +63,9 @@ def test_the_package_compiles_and_imports_under_python_3_9(tmp_path):
         "login",
         "failures",
         "credentials",
+        "portal",
+        "sync",
+        "sync_config",
     ]
     code = "; ".join(f"import awscli_sso_ext.{name}" for name in modules)
     subprocess.run([interpreter, "-c", code], check=True, cwd=ROOT)

@@ -2,7 +2,15 @@
 
 from .calls import Call
 from .faults import FAULTS, REMOVE, Faults
-from .organisation import Account, Lifetimes, Organisation, User, default_organisation
+from .organisation import (
+    Account,
+    Lifetimes,
+    Organisation,
+    User,
+    company_organisation,
+    default_organisation,
+    generated_organisation,
+)
 from .sandbox import Sandbox
 
 __all__ = [
@@ -15,5 +23,7 @@ __all__ = [
     "Organisation",
     "Sandbox",
     "User",
+    "company_organisation",
     "default_organisation",
+    "generated_organisation",
 ]

@@ -9,7 +9,7 @@ import signal
 import sys
 import threading
 
-from . import Sandbox
+from . import Sandbox, company_organisation, default_organisation
 
 EXIT_INTERRUPTED = 130
 
@@ -27,13 +27,22 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="approve each login this long after it starts "
         "(default: when its verification URL is opened)",
     )
+    parser.add_argument(
+        "--organisation",
+        choices=("default", "company"),
+        default="default",
+        help="five accounts (default), or a company's 33 accounts, one with 45 roles",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _arguments(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="sandbox: %(message)s")
-    sandbox = Sandbox(approve_after=arguments.approve_after, port=arguments.port)
+    organisation = {"default": default_organisation, "company": company_organisation}[
+        arguments.organisation
+    ]()
+    sandbox = Sandbox(organisation, approve_after=arguments.approve_after, port=arguments.port)
     try:
         sandbox.start()
     except OSError as error:

@@ -93,3 +93,46 @@ def default_organisation() -> Organisation:
         accounts=accounts,
         users=(User("alice@example.com"), User("bob@example.com", read_only_dev)),
     )
+
+
+# Business units x environments, as organisations name their accounts: spaces, apostrophes,
+# parentheses and an ampersand, and two accounts sharing one name.
+_UNITS = ("Payments", "Data Lake", "Bob's Sandbox", "Search & Ads", "Mobile (iOS)", "Identity")
+_ENVIRONMENTS = ("dev", "staging", "prod", "sandbox", "qa")
+MANY_ROLES = tuple(f"Team{number:02d}Access" for number in range(1, 46))  # 3 pages of 20
+
+
+def company_organisation(extra_accounts: tuple[Account, ...] = ()) -> Organisation:
+    """A company-sized organisation: 33 accounts (names with spaces and apostrophes, one name
+    twice), one account with 45 roles (several pages), and a user with fewer assignments."""
+    accounts = [
+        Account(f"{310000000000 + index:012d}", f"{unit} {environment}", f"aws+{index}@example.com")
+        for index, (unit, environment) in enumerate(
+            (unit, environment) for unit in _UNITS for environment in _ENVIRONMENTS
+        )
+    ]
+    accounts.append(Account("399999999991", "Bob's Sandbox dev", "aws+again@example.com"))
+    accounts.append(Account("399999999992", "Platform", "aws+platform@example.com", MANY_ROLES))
+    accounts.append(Account("399999999993", "Audit", "aws+audit@example.com", ("ReadOnlyAccess",)))
+    accounts += extra_accounts
+    limited = {account.account_id: ("ReadOnlyAccess",) for account in accounts[:4]}
+    return Organisation(
+        start_url="https://d-1234567890.awsapps.com/start",
+        region="eu-west-1",
+        accounts=tuple(accounts),
+        users=(User("alice@example.com"), User("bob@example.com", limited)),
+    )
+
+
+def generated_organisation(accounts: int, roles: int) -> Organisation:
+    """`accounts` accounts with `roles` roles each, for benchmarks."""
+    role_names = tuple(f"Role{number}" for number in range(1, roles + 1))
+    return Organisation(
+        start_url="https://d-1234567890.awsapps.com/start",
+        region="eu-west-1",
+        accounts=tuple(
+            Account(f"{500000000000 + n:012d}", f"account-{n}", f"a{n}@example.com", role_names)
+            for n in range(accounts)
+        ),
+        users=(User("alice@example.com"),),
+    )

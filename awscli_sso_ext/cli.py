@@ -111,16 +111,10 @@ def _guarded(action, stderr) -> int:
 def run_setup(args, stdout, stderr) -> int:
     from awscli_sso_ext import installer
 
-    status = _guarded(
+    return _guarded(
         lambda: installer.setup(args.shell, args.modify_rc, args.dry_run, args.path_dir, stdout),
         stderr,
     )
-    if status == 0 and not args.dry_run:
-        # The hooks' fast switch works from the first switch on (needs botocore; else later).
-        from awscli_sso_ext.switch_index import refresh_quietly
-
-        refresh_quietly()
-    return status
 
 
 def run_uninstall(args, stdout, stderr) -> int:

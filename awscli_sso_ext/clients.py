@@ -47,11 +47,17 @@ def profile_session(profile_name: str, settings: NetworkSettings) -> Any:
     clients, including those botocore's credential and token providers create, wait no
     longer than `settings` allow and check each answer."""
     import botocore.session
+
+    return bounded(botocore.session.Session(profile=profile_name), settings)
+
+
+def bounded(session: Any, settings: NetworkSettings) -> Any:
+    """`session`, its clients made to wait no longer than `settings` allow and to check each
+    answer."""
     from botocore.config import Config
 
     from awscli_sso_ext.answers import check_answers
 
-    session = botocore.session.Session(profile=profile_name)
     options: dict[str, Any] = {
         "connect_timeout": settings.connect_timeout,
         "read_timeout": settings.read_timeout,

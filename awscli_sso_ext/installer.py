@@ -146,6 +146,8 @@ def setup(shell: str | None, modify_rc: bool, dry_run: bool, path_dir: str | Non
     with session(dry_run) as journal:
         edits = plan_edits(decision, shell if modify_rc else None, path_dir, journal)
         changes = apply(decision, edits, journal, dry_run)
+        if not dry_run:
+            _write_switch_index(journal)
     if changes:
         out.write(f"{'Would change' if dry_run else 'Changed'}:\n")
         out.writelines(f"  {change}\n" for change in changes)
@@ -329,6 +331,18 @@ def _plan_undo(journal: Journal) -> list[tuple]:
             else:
                 undo.append((kind, path, text, ""))
     return undo
+
+
+def _write_switch_index(journal: Journal) -> None:
+    """The hooks' fast switch works from the first switch on. The folders made for the index
+    are recorded, so that uninstall takes away what it leaves empty."""
+    folder = switch_index.index_folder()
+    if folder is None:
+        return
+    dirs = journal.state.setdefault("created_dirs", [])
+    dirs += [d for d in install_files.missing_dirs(os.path.dirname(folder)) if d not in dirs]
+    journal.save()
+    switch_index.refresh_quietly()
 
 
 def _remove_own_caches(dry_run: bool, out) -> None:

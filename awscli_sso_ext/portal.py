@@ -31,7 +31,7 @@ class Listing:
     assignments: tuple[Assignment, ...]
 
 
-def portal_client(session, sso_region: str, timeouts: dict | None = None):
+def portal_client(session, sso_region: str):
     """An unsigned `sso` client for `sso_region` with the user's retry settings, or standard
     mode and more retries when none are configured, so throttling is waited out."""
     from botocore import UNSIGNED
@@ -50,7 +50,6 @@ def portal_client(session, sso_region: str, timeouts: dict | None = None):
         signature_version=UNSIGNED,
         retries=retries or None,
         max_pool_connections=ROLE_WORKERS + 2,
-        **{key: value for key, value in (timeouts or {}).items() if value is not None},
     )
     return session.create_client("sso", region_name=sso_region, config=config)
 

@@ -251,16 +251,9 @@ class SsoSyncCommand(_EnvironmentCommand):
 
         target = _target(session)
         label = f"sso-session {session.name}"
-        botocore_session = _plain_session(parsed_globals)
-        token = self._login(botocore_session, label, target, parsed_args, force=False)
-        # The CLI's --cli-connect-timeout / --cli-read-timeout (0 means none, as in the CLI).
-        timeouts = {
-            name: int(value) if value else None
-            for name in ("connect_timeout", "read_timeout")
-            for value in [getattr(parsed_globals, name, None)]
-            if value is not None
-        }
-        client = portal.portal_client(botocore_session, session.sso_region, timeouts)
+        botocore_session = _plain_session(parsed_globals, self._settings)
+        token = self._login(botocore_session, label, target, parsed_args, refused=None)
+        client = portal.portal_client(botocore_session, session.sso_region)
         for attempt in (1, 2):
             try:
                 return portal.list_assignments(client, token.access_token, self._progress())
@@ -274,37 +267,42 @@ class SsoSyncCommand(_EnvironmentCommand):
                         "Run `aws sso-sync` again (without --no-login) to log in afresh.",
                     ) from None
                 self._say(f"aws {self.NAME}: the SSO session was not accepted; logging in again.")
-                token = self._login(botocore_session, label, target, parsed_args, force=True)
+                token = self._login(botocore_session, label, target, parsed_args, refused=token)
             except BotoCoreError as error:
                 raise explain(error, label, None) from None
             finally:
                 self._end_progress()
         raise AssertionError("unreachable")
 
-    def _login(self, botocore_session, label, target, parsed_args, *, force):
+    def _login(self, botocore_session, label, target, parsed_args, *, refused):
+        """A token for listing; `refused`: the one the portal has just refused (log in anew,
+        unless another process already has)."""
         from awscli_sso_ext.errors import LoginNeeded
         from awscli_sso_ext.login import DeviceLogin, ensure_login, utc_now
 
         open_browser = not parsed_args.no_browser
         try:
-            if not force:
-                token = ensure_login(
+            if refused is None:
+                token, _logged_in = ensure_login(
                     botocore_session,
                     label,
                     target,
                     allow_login=not parsed_args.no_login,
                     open_browser=open_browser,
                     stderr=self._stderr,
+                    settings=self._settings,
                 )
                 if token.seconds_left(utc_now()) > 60 or parsed_args.no_login:
                     return token
+                refused = token  # renewable, but too close to its end for a long listing
             return DeviceLogin(
                 botocore_session,
                 label,
                 target,
                 open_browser=open_browser,
                 stderr=self._stderr,
-                force=True,
+                refused=refused,
+                settings=self._settings,
             ).run()
         except LoginNeeded as error:
             raise LoginNeeded(
@@ -373,15 +371,19 @@ def _target(session):
     )
 
 
-def _plain_session(parsed_globals):
+def _plain_session(parsed_globals, settings):
     """A botocore session for the portal: the global --profile's settings (retries, CA
     bundle) if given, else the default's; never a stale AWS_PROFILE naming a profile that
-    isn't there (the profile variable is read from no environment variable)."""
+    isn't there (the profile variable is read from no environment variable). Its clients
+    wait no longer than the CLI's timeouts allow and check each answer."""
     import botocore.session
 
-    return botocore.session.Session(
+    from awscli_sso_ext.clients import bounded
+
+    session = botocore.session.Session(
         profile=parsed_globals.profile, session_vars={"profile": (None, None, None, None)}
     )
+    return bounded(session, settings)
 
 
 def _checked_start_url(url: str) -> str:

@@ -67,7 +67,9 @@ class Terminal:
         self.count += 1
         # The marker is printed, not typed: `done''7` on the command line, `done7` when done.
         self.tmux.line(f"{line}; echo done''{self.count}")
-        self.tmux.wait(rf"^done{self.count}$")
+        # Not anchored at the start: a command line exactly as wide as the terminal is joined
+        # with the output that follows it in the captured screen.
+        self.tmux.wait(rf"done{self.count}$")
 
     def export(self, name: str, value: str) -> None:
         quoted = "'" + value + "'"  # test values only: no quote in them
@@ -78,7 +80,7 @@ class Terminal:
         self.count += 1
         echo = f"echo rc={status_of(self.shell)}:{self.count}"
         self.tmux.line(f"{line}; {echo}" if line else echo)
-        return int(self.tmux.wait(rf"^rc=(\d+):{self.count}$").group(1))
+        return int(self.tmux.wait(rf"rc=(\d+):{self.count}$").group(1))
 
     def environment(self, name: str) -> dict:
         path = self.home / f"env-{name}"

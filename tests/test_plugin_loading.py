@@ -37,7 +37,7 @@ def test_registering_adds_the_commands_only_when_the_table_is_built():
     assert [event for event, _ in registered] == ["building-command-table.main"]
     table = {}
     registered[0][1](command_table=table, session=object())
-    assert sorted(table) == ["sso-env", "sso-switch", "sso-sync"]
+    assert sorted(table) == ["sso-env", "sso-status", "sso-switch", "sso-sync"]
 
 
 def python39() -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -435,3 +436,21 @@ def test_two_syncs_at_once_write_each_profile_once(aws_cli, home, company):
     names = sections_named(config.read_text())
     assert len(names) == len(set(names)) == ROLES - 1 + 2  # ours, and the two by hand
     assert MINE + SESSION_SECTION + "\n[profile " in config.read_text()
+
+
+def test_status_shows_the_account_names_sync_kept(aws_cli, home, company):
+    _, env = company
+    aws_cli.write_config(home, MINE)
+    code, _, err = sync(aws_cli, home, env, *FIRST_TIME)
+    assert code == 0, err
+    status = aws_cli.run(home, "sso-status", "--output", "json", env=env)
+    assert status.returncode == 0, status.stderr
+    rows = {row["profile"]: row for row in json.loads(status.stdout)["profiles"]}
+    row = rows["Mobile-iOS-qa.ReadOnlyAccess"]
+    assert (row["account_name"], row["account_id"], row["role_name"]) == (
+        "Mobile (iOS) qa",
+        "310000000024",
+        "ReadOnlyAccess",
+    )
+    assert row["login"] == "valid"  # sync's login, seen from the cache
+    assert rows["Bob-s-Sandbox-staging.ReadOnlyAccess"]["account_name"] == "Bob's Sandbox staging"

@@ -146,7 +146,7 @@ def setup(shell: str | None, modify_rc: bool, dry_run: bool, path_dir: str | Non
     with session(dry_run) as journal:
         edits = plan_edits(decision, shell if modify_rc else None, path_dir, journal)
         changes = apply(decision, edits, journal, dry_run)
-        if not dry_run:
+        if not dry_run and journal.holds_anything():  # something of ours is set up
             _write_switch_index(journal)
     if changes:
         out.write(f"{'Would change' if dry_run else 'Changed'}:\n")

@@ -8,6 +8,7 @@ from datetime import datetime
 from awscli_sso_ext import credentials, tokens
 from awscli_sso_ext.errors import ConfigError
 from awscli_sso_ext.profiles import ProfileBook
+from awscli_sso_ext.sync_config import ACCOUNT_NAME_KEY
 
 VALID = "valid"  # the access token has at least tokens.REFRESH_WINDOW left
 RENEWS = "renews"  # less than that (or expired), but botocore renews it by itself
@@ -15,9 +16,6 @@ EXPIRED = "expired"  # only a login helps: a switch would log in
 NONE = "none"  # no login cached (or its file can't be used)
 NOT_SSO = "not-sso"  # the profile has no SSO settings
 LOGIN_STATES = (VALID, RENEWS, EXPIRED, NONE, NOT_SSO)
-
-ACCOUNT_NAME_KEY = "sso_account_name"
-"""The profile key that names its account, when something (such as `aws sso-sync`) wrote it."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The house rules that tools can check: ruff lint and format, and a docstring atop every module."""
+"""The house rules that tools can check: ruff, mypy, and a docstring atop every module."""
 
 from __future__ import annotations
 
@@ -15,6 +15,16 @@ def test_ruff_check_and_format_are_clean():
             [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_is_clean():
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-error-summary"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_every_module_starts_with_a_one_line_docstring():

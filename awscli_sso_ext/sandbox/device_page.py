@@ -28,7 +28,7 @@ def _html(status: int, title: str, text: str, error: str | None = None) -> Respo
 class DevicePage:
     """`GET /device?user_code=XXXX-XXXX` approves as the organisation's first user."""
 
-    operations = ("ApproveDevice",)
+    operations: tuple[str, ...] = ("ApproveDevice",)
 
     def __init__(self, center: IdentityCenter):
         self._center = center

@@ -34,7 +34,7 @@ def _xml(status: int, body: str, error: str | None = None) -> Response:
 class Sts:
     """Answers STS requests signed with credentials from the sandbox's GetRoleCredentials."""
 
-    operations = ("GetCallerIdentity",)
+    operations: tuple[str, ...] = ("GetCallerIdentity",)
 
     def __init__(self, center: IdentityCenter):
         self._center = center

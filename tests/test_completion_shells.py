@@ -1,4 +1,4 @@
-"""Profile completion (issue 6) in real bash, zsh and fish: names, options, delegation, cost."""
+"""Profile completion in real bash, zsh and fish: names, options, delegation, cost."""
 
 from __future__ import annotations
 

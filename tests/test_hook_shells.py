@@ -399,7 +399,7 @@ FAST_SWITCH_FUNCTIONS = {
     "zsh": {"__awscli_sso_ext_switch_code", "__awscli_sso_ext_switch_load"},
     "fish": {"__awscli_sso_ext_switch_fast", "__awscli_sso_ext_switch_load"},
 }
-# Profile completion (issue 6, tests/test_completion_*.py).
+# Profile completion (tests/test_completion_*.py).
 COMPLETION_FUNCTIONS = {
     "bash": {  # the rest is in awscli-sso-ext.complete.bash, sourced at the first TAB
         "__awscli_sso_ext_complete",
@@ -423,7 +423,7 @@ COMPLETION_FUNCTIONS = {
         "__awscli_sso_ext_wants_profile",
     },
 }
-# The prompt segment (issue 5, tests/test_prompt_*.py).
+# The prompt segment (tests/test_prompt_*.py).
 PROMPT_FUNCTIONS = {  # stand-ins until awscli-sso-ext.prompt.EXT is sourced at the first render
     "bash": {
         "aws_sso_prompt",

@@ -92,7 +92,7 @@ def test_bad_config_changes_nothing(home, toolbox, v1_elsewhere, v2_only):
 def test_doctor_sees_completion_only_where_a_hook_registers_one():
     from awscli_sso_ext.doctor import _registers_completion
 
-    assert not _registers_completion("# --- Profile completion (issue 6)\n# complete -C ...\n")
+    assert not _registers_completion("# --- Profile completion\n# complete -C ...\n")
     assert _registers_completion("  complete -F __awscli_sso_ext_complete aws\n")
     assert _registers_completion(
         "Register-ArgumentCompleter -Native -CommandName aws -ScriptBlock {\n"

@@ -1,4 +1,4 @@
-"""The prompt segment (issue 5) in real bash: states, renewals, hostile names, no process."""
+"""The prompt segment in real bash: states, renewals, hostile names, no process."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The prompt segment (issue 5) in real fish: states, renewals, hostile names, right prompt."""
+"""The prompt segment in real fish: states, renewals, hostile names, right prompt."""
 
 from __future__ import annotations
 

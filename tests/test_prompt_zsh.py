@@ -1,4 +1,4 @@
-"""The prompt segment (issue 5) in real zsh: states, renewals, escaping, placement, p10k."""
+"""The prompt segment in real zsh: states, renewals, escaping, placement, p10k."""
 
 from __future__ import annotations
 

@@ -88,6 +88,19 @@ def test_a_shim_whose_tool_finds_no_aws_is_skipped_with_the_reason(home, tmp_pat
     assert machine.snapshot() == before
 
 
+def test_a_probe_that_fails_does_not_stop_the_next_cli(home, tmp_path, toolbox):
+    broken = exec_wrapper(tmp_path / "broken", Path("/nonexistent/aws"))
+    machine = Machine(home, broken, toolbox, Path("/usr/bin"), Path("/bin"))
+    before = machine.snapshot()
+    out = machine.tool("setup", "--no-modify-rc").stdout
+    assert f"{broken / 'aws'}: " in out and "skipped" in out, out
+    assert f"{V2_AWS}: AWS CLI v2" in out and ": registered" in out, out
+    assert machine.sso_env_works(V2_AWS)
+    machine.tool("uninstall")
+    assert machine.snapshot() == before
+    assert machine.plain_aws_works(V2_AWS)
+
+
 def test_a_homebrew_env_script_and_a_chain_of_wrappers_lead_to_the_real_cli(tmp_path, v1_elsewhere):
     v1 = v1_elsewhere / "aws"
     brew = tmp_path / "brew-aws"  # what Homebrew's write_env_script makes

@@ -93,7 +93,8 @@ def test_a_probe_that_fails_does_not_stop_the_next_cli(home, tmp_path, toolbox):
     machine = Machine(home, broken, toolbox, Path("/usr/bin"), Path("/bin"))
     before = machine.snapshot()
     out = machine.tool("setup", "--no-modify-rc").stdout
-    assert f"{broken / 'aws'}: " in out and "skipped" in out, out
+    assert f"{broken / 'aws'}: aws (unknown version): skipped" in out, out
+    assert "runs /nonexistent/aws, which doesn't exist" in out
     assert f"{V2_AWS}: AWS CLI v2" in out and ": registered" in out, out
     assert machine.sso_env_works(V2_AWS)
     machine.tool("uninstall")

@@ -157,7 +157,7 @@ def test_tolerates_fractions_and_offsets(home):
 
 
 def test_renewed_file_shows_at_the_next_prompt_and_a_torn_one_keeps_the_last(home):
-    token = token_file(home, expiresAt=at(minutes=5))
+    token = token_file(home, expiresAt=at(minutes=5, seconds=30))  # 30 s for a loaded machine
     renewed = json.dumps(
         {"startUrl": "u", "accessToken": "b" * 900, "expiresAt": at(hours=8, seconds=30)}
     )

@@ -10,6 +10,7 @@ from awscli_sso_ext import tokens
 from awscli_sso_ext.errors import LoginNeeded, OperationFailed
 from awscli_sso_ext.failures import explain, login_command
 from awscli_sso_ext.profiles import SsoTarget
+from awscli_sso_ext.renewal import renew
 from awscli_sso_ext.waiting import WaitingLine
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -53,21 +54,32 @@ def ensure_login(
     token = current_token(target, stderr)
     session_style = target.session_name is not None
     now = utc_now()
+    login = login_command(profile_name)
+    refused = None
     if token is not None and not tokens.needs_login(token, now, session_style=session_style):
-        return token, False
+        if token.seconds_left(now) >= tokens.REFRESH_WINDOW.total_seconds():
+            return token, False
+        # Renewable: renewed here, under the cache lock, rather than by botocore on use, so
+        # that processes racing for one session share one renewal.
+        token = renew(session, target, token, utc_now)
+        now = utc_now()
+        if not tokens.needs_login(token, now, session_style=session_style):
+            return token, False
+        refused = token
     if not allow_login:
-        raise LoginNeeded(
-            _lapsed(profile_name, token, now), f"Log in with: {login_command(profile_name)}"
-        )
-    login = DeviceLogin(
+        if refused is not None:
+            raise LoginNeeded(_not_renewed(profile_name, refused, now), f"Log in again: {login}")
+        raise LoginNeeded(_lapsed(profile_name, token, now), f"Log in with: {login}")
+    device_login = DeviceLogin(
         session,
         profile_name,
         target,
         open_browser=open_browser,
         stderr=stderr,
+        refused=refused,
         settings=settings,
     )
-    return login.run(), login.logged_in
+    return device_login.run(), device_login.logged_in
 
 
 def _lapsed(profile_name: str, token: tokens.Token | None, now: datetime) -> str:
@@ -83,6 +95,17 @@ def _lapsed(profile_name: str, token: tokens.Token | None, now: datetime) -> str
     return (
         f"The SSO login of the profile {profile_name!r} expires in {minutes} minutes, too soon "
         "to rely on, and can't renew itself."
+    )
+
+
+def _not_renewed(profile_name: str, token: tokens.Token, now: datetime) -> str:
+    """The service refused to renew the session, for --no-login."""
+    if token.is_expired(now):
+        return "The SSO session has expired and could not be renewed."
+    minutes = int(token.seconds_left(now) // 60)
+    return (
+        f"The SSO session of the profile {profile_name!r} ends in {minutes} minutes and could "
+        "not be renewed."
     )
 
 

@@ -262,19 +262,25 @@ def age_token(path: Path, minutes_left: float) -> dict:
     return data
 
 
-def test_a_session_token_near_expiry_is_refreshed_by_botocore_from_our_file(world):
+def test_a_session_token_near_expiry_is_renewed_without_a_login_in_the_cli_s_own_way(world):
     assert world("sso-switch", "dev", AWS_SSO_EXT_SHELL="bash").returncode == 0
     path = cache(world.home) / SESSION_TOKEN
     aged = age_token(path, 5)
     switch = world("sso-switch", "dev", AWS_SSO_EXT_SHELL="bash")  # refreshable: no new login
     assert switch.returncode == 0 and len(world.sandbox.calls("StartDeviceAuthorization")) == 1
-    assert caller(world, "dev")["Account"] == DEV
     grants = [c.params.get("grantType") for c in world.sandbox.calls("CreateToken")]
     assert grants[-1] == "refresh_token"
     renewed = json.loads(path.read_text())
     assert (
         renewed["expiresAt"] > aged["expiresAt"] and renewed["accessToken"] != aged["accessToken"]
     )
+    assert f"export AWS_SSO_EXT_EXPIRATION={renewed['expiresAt']}" in switch.stdout.decode()
+    # The file we renewed is one botocore renews in turn, in the CLI's own commands.
+    aged = age_token(path, 5)
+    assert caller(world, "dev")["Account"] == DEV
+    grants = [c.params.get("grantType") for c in world.sandbox.calls("CreateToken")]
+    assert grants[-2:] == ["refresh_token", "refresh_token"]
+    assert json.loads(path.read_text())["accessToken"] not in (aged["accessToken"],)
 
 
 def test_a_legacy_token_near_expiry_leads_to_a_new_login(world):

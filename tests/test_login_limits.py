@@ -168,6 +168,16 @@ def test_a_second_terminal_says_it_waits_for_the_login_in_progress_and_takes_it(
     assert json.loads(second.stdout)["AWS_SSO_EXT_EXPIRATION"] == token["expiresAt"]
 
 
+def ten_callers_for_keys(world, tmp_path: Path) -> tuple[list[tuple[int, str, str]], Path]:
+    """CALLERS processes asking for dev's keys at once, each succeeding: (their results, the
+    file of the addresses their browser was given)."""
+    browser, opened = recording_browser(tmp_path)
+    args = ("sso-env", "--profile", "dev", "--credentials", "--format", "json")
+    results = run_at_once(world, CALLERS, *args, BROWSER=str(browser))
+    assert [status for status, _, _ in results] == [0] * CALLERS, results
+    return results, opened
+
+
 # --- One login for everyone --------------------------------------------------------------
 
 
@@ -176,10 +186,7 @@ def test_ten_callers_on_a_revoked_session_cause_one_login_and_one_browser(world,
     assert world("sso-switch", "dev", AWS_SSO_EXT_SHELL="bash").returncode == 0
     world.sandbox.revoke_tokens()
     world.sandbox.clear_calls()
-    browser, opened = recording_browser(tmp_path)
-    args = ("sso-env", "--profile", "dev", "--credentials", "--format", "json")
-    results = run_at_once(world, CALLERS, *args, BROWSER=str(browser))
-    assert [status for status, _, _ in results] == [0] * CALLERS, results
+    results, opened = ten_callers_for_keys(world, tmp_path)
     assert len(world.sandbox.calls("StartDeviceAuthorization")) == 1
     assert len(opened_addresses(opened)) == 1
     assert all(json.loads(out)["AWS_ACCESS_KEY_ID"].startswith("ASIA") for _, out, _ in results)
@@ -190,18 +197,55 @@ def test_ten_callers_racing_to_renew_one_session_need_no_login(world, tmp_path):
     assert world("sso-switch", "dev", AWS_SSO_EXT_SHELL="bash").returncode == 0
     age_token(cache(world.home) / SESSION_TOKEN, -5)  # expired: each caller wants to renew it
     world.sandbox.clear_calls()
-    browser, opened = recording_browser(tmp_path)
-    args = ("sso-env", "--profile", "dev", "--credentials", "--format", "json")
-    results = run_at_once(world, CALLERS, *args, BROWSER=str(browser))
-    assert [status for status, _, _ in results] == [0] * CALLERS, results
+    world.sandbox.faults.slow(1.0, operation="CreateToken")  # renewals in flight together
+    _, opened = ten_callers_for_keys(world, tmp_path)
     renewals = [
         call
         for call in world.sandbox.calls("CreateToken")
         if call.params.get("grantType") == "refresh_token" and call.status == 200
     ]
     assert len(renewals) == 1  # one renewal; the siblings took its token
-    assert len(world.sandbox.calls("StartDeviceAuthorization")) <= 1
-    assert len(opened_addresses(opened)) == len(world.sandbox.calls("StartDeviceAuthorization"))
+    assert len(world.sandbox.calls("CreateToken")) == 1  # and none of them tried another
+    assert world.sandbox.calls("StartDeviceAuthorization") == []
+    assert opened_addresses(opened) == []
+
+
+@pytest.mark.slow
+def test_ten_callers_whose_renewal_is_refused_cause_one_login_and_one_browser(world, tmp_path):
+    assert world("sso-switch", "dev", AWS_SSO_EXT_SHELL="bash").returncode == 0
+    age_token(cache(world.home) / SESSION_TOKEN, -5)
+    world.sandbox.revoke_tokens()  # the refresh token too: InvalidGrantException
+    world.sandbox.clear_calls()
+    _, opened = ten_callers_for_keys(world, tmp_path)
+    assert len(world.sandbox.calls("StartDeviceAuthorization")) == 1
+    assert len(opened_addresses(opened)) == 1
+
+
+def test_a_session_that_can_no_longer_renew_is_not_switched_to_without_a_login(world):
+    assert world("sso-switch", "dev", AWS_SSO_EXT_SHELL="bash").returncode == 0
+    age_token(cache(world.home) / SESSION_TOKEN, -5)
+    world.sandbox.revoke_tokens()
+    world.sandbox.clear_calls()
+    result = world("sso-switch", "dev", "--no-login", AWS_SSO_EXT_SHELL="bash")
+    assert (result.returncode, result.stdout) == (1, b""), result.stderr.decode()
+    stderr = result.stderr.decode()
+    assert "The SSO session has expired and could not be renewed." in stderr
+    assert "Log in again: aws sso-switch dev" in stderr
+    assert world.sandbox.calls("StartDeviceAuthorization") == []
+
+
+def test_a_renewal_the_service_fails_to_answer_leaves_a_valid_token_in_use(world):
+    assert world("sso-switch", "dev", AWS_SSO_EXT_SHELL="bash").returncode == 0
+    path = cache(world.home) / SESSION_TOKEN
+    aged = age_token(path, 5)  # five minutes left: worth renewing, still good
+    world.sandbox.clear_calls()
+    world.sandbox.faults.inject("internal_error", times=20, operation="CreateToken")
+    result = world("sso-switch", "dev", AWS_SSO_EXT_SHELL="bash")
+    assert result.returncode == 0, result.stderr.decode()
+    assert f"export AWS_SSO_EXT_EXPIRATION={aged['expiresAt']}" in result.stdout.decode()
+    assert world.sandbox.calls("CreateToken"), result.stderr.decode()
+    assert not world.sandbox.calls("StartDeviceAuthorization"), result.stderr.decode()
+    assert json.loads(path.read_text()) == aged
 
 
 def test_a_forced_login_takes_the_token_a_sibling_wrote_meanwhile(

@@ -58,7 +58,8 @@ def build_parser():
 def _add_install_commands(commands) -> None:
     import argparse
 
-    shells = ("bash", "zsh", "fish", "powershell", "pwsh")
+    from awscli_sso_ext.shells import SHELL_NAMES as shells
+
     setup = commands.add_parser(
         "setup",
         help="register the plugin with every `aws` on PATH and load the hook from the rc file",

@@ -22,7 +22,7 @@ from collections import namedtuple
 
 # Light modules only: every SDK call on such a profile pays for what is imported here.
 from awscli_sso_ext.role_key_cache import credential_cache_file
-from awscli_sso_ext.shells import FORMATS, ProcessFormat
+from awscli_sso_ext.shell_formats import FORMATS, ProcessFormat
 from awscli_sso_ext.times import format_time, parse_time
 
 CACHE_WINDOW_SECONDS = 15 * 60

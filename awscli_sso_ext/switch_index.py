@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from awscli_sso_ext import environment, tokens
-from awscli_sso_ext.shells import FORMATS, UnrepresentableValueError
+from awscli_sso_ext.shells import FORMATS, SHELLS, UnrepresentableValueError
 
 try:
     import fcntl
@@ -42,12 +42,7 @@ except ImportError:  # Windows: concurrent writers are not serialised, renames s
     fcntl = None  # type: ignore[assignment]
 
 FORMAT_LINE = "awscli-sso-ext switch index 1"
-INDEX_FILES = {
-    "bash": "switch.bash",
-    "zsh": "switch.zsh",
-    "fish": "switch.fish",
-    "powershell": "switch.ps1",
-}
+INDEX_FILES = {name: f"switch.{shell.HOOK_EXTENSION}" for name, shell in SHELLS.items()}
 SEAL_FILE = "switch.seal"
 CODE_PREFIX = "code-"
 _CODE_DIGITS = 32  # of the SHA-256 of the code, in hex: 128 bits

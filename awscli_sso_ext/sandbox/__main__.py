@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shlex
 import signal
 import sys
 import threading
 
+from ..shells import FORMATS
 from . import Sandbox, company_organisation, default_organisation
 
 EXIT_INTERRUPTED = 130
@@ -51,8 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        for name, value in sandbox.endpoint_environment().items():
-            print(f"export {name}={shlex.quote(value)}", flush=True)
+        print(FORMATS["bash"].render(sandbox.endpoint_environment()), end="", flush=True)
         organisation = sandbox.organisation
         print(
             f"Sandbox Identity Center at {sandbox.url} (start URL {organisation.start_url}, "

@@ -95,18 +95,9 @@ def _add_install_commands(commands) -> None:
 
 
 def _guarded(action, stderr) -> int:
-    from awscli_sso_ext.errors import SsoExtError
+    from awscli_sso_ext.exits import guarded_console
 
-    try:
-        return action()
-    except SsoExtError as error:
-        stderr.write(f"aws-sso-ext: {error}\n")
-        return error.exit_code
-    except OSError as error:
-        stderr.write(f"aws-sso-ext: {error}\nNothing was left half-changed.\n")
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    return guarded_console(action, stderr)
 
 
 def run_setup(args, stdout, stderr) -> int:

@@ -47,8 +47,8 @@ def add_demo_command(commands) -> None:
 
 def run_demo(args, stdout, stderr) -> int:
     from awscli_sso_ext import demo
-    from awscli_sso_ext.cli import _guarded
+    from awscli_sso_ext.exits import guarded_console
 
-    return _guarded(
+    return guarded_console(
         lambda: demo.run(args.shell, args.approve_after, args.aws, stderr=stderr), stderr
     )

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from awscli_sso_ext import environment, tokens
-from awscli_sso_ext.shells import FORMATS, SHELLS, UnrepresentableValueError
+from awscli_sso_ext.shells import SHELLS, UnrepresentableValueError
 
 try:
     import fcntl
@@ -267,7 +267,7 @@ def _publish(folder: str, files: list, entries: list, logins: dict, watched: dic
     token_numbers = {path: number for number, path in enumerate(token_files, 1)}
     try:
         for shell, file_name in INDEX_FILES.items():
-            output_format = FORMATS[shell]
+            output_format = SHELLS[shell].format
             unset_code = _code_file(folder, sealed, code_files, output_format, _unset_environment())
             names, codes, numbers = [], [], []
             for entry in entries:

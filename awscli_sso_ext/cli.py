@@ -122,6 +122,7 @@ def run_doctor(args, stdout, stderr) -> int:
 
 
 def run_hook(args, stdout, stderr) -> int:
+    from awscli_sso_ext.errors import EXIT_FAILED
     from awscli_sso_ext.hooks import hook_for, hook_path
 
     hook = hook_for(args.shell)
@@ -129,7 +130,7 @@ def run_hook(args, stdout, stderr) -> int:
         path = hook_path(args.shell)
     except FileNotFoundError as error:
         stderr.write(f"aws-sso-ext hook: {error}\n")
-        return 1
+        return EXIT_FAILED
     if args.print_text:
         stdout.write(path.read_text(encoding="utf-8"))
         return 0

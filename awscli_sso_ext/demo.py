@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from awscli_sso_ext import demo_home, install_clis
-from awscli_sso_ext.errors import UsageError
+from awscli_sso_ext.errors import EXIT_INTERRUPTED, UsageError
 from awscli_sso_ext.shells import DEMO_SHELLS
 
 FOLDER_PREFIX = "aws-sso-ext-demo-"
@@ -175,7 +175,7 @@ def run(
     except Stopped as stopped:
         return 128 + stopped.signum
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     finally:
         for signum in (*STOP_SIGNALS, signal.SIGINT):
             signal.signal(signum, _pass)  # nothing interrupts the cleanup

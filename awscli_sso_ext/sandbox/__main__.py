@@ -8,10 +8,9 @@ import signal
 import sys
 import threading
 
+from ..errors import EXIT_FAILED, EXIT_INTERRUPTED
 from ..shells import FORMATS
 from . import Sandbox, company_organisation, default_organisation
-
-EXIT_INTERRUPTED = 130
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -47,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         sandbox.start()
     except OSError as error:
         print(f"sandbox: can't listen on 127.0.0.1:{arguments.port}: {error}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

@@ -55,10 +55,9 @@ class Shell:
     NAME = ""
     ALIASES: tuple[str, ...] = ()  # other names people give this shell
     SAME_SYNTAX: tuple[str, ...] = ()  # shells (as shellingham names them) that read its code
-    HOOK_EXTENSION = ""
-    LOAD_COMMAND = ""  # the command that runs a file in the current shell
-    COMPLETION_COMMAND = ""  # the command its hook registers a completer with
-    FORMAT_NAME = ""  # its output format in FORMATS
+    HOOK_EXTENSION = ""  # of its hook file, when it isn't NAME
+    LOAD_COMMAND = "source"  # the command that runs a file in the current shell
+    COMPLETION_COMMAND = "complete"  # the command its hook registers a completer with
 
     @staticmethod
     def quote(value: str) -> str:
@@ -67,12 +66,17 @@ class Shell:
 
     @property
     def format(self) -> OutputFormat:
-        return FORMATS[self.FORMAT_NAME]
+        """The output format of the same name: the code this shell evaluates."""
+        return FORMATS[self.NAME]
+
+    @property
+    def extension(self) -> str:
+        return self.HOOK_EXTENSION or self.NAME
 
     @property
     def file_name(self) -> str:
         """The name of this shell's hook file in the hook folder."""
-        return f"{HOOK_FILE_PREFIX}.{self.HOOK_EXTENSION}"
+        return f"{HOOK_FILE_PREFIX}.{self.extension}"
 
     def rc_files(self) -> list[str]:
         """The files setup wires for this shell."""
@@ -107,10 +111,6 @@ def _config_home() -> str:
 class Bash(Shell):
     NAME = "bash"
     SAME_SYNTAX: tuple[str, ...] = ("sh", "dash", "ash", "ksh", "mksh")
-    HOOK_EXTENSION = "bash"
-    LOAD_COMMAND = "source"
-    COMPLETION_COMMAND = "complete"
-    FORMAT_NAME = "bash"
     quote = staticmethod(posix_quote)
 
     def rc_files(self) -> list[str]:
@@ -146,9 +146,7 @@ class Bash(Shell):
 class Zsh(Bash):
     NAME = "zsh"
     SAME_SYNTAX = ()
-    HOOK_EXTENSION = "zsh"
     COMPLETION_COMMAND = "compdef"
-    FORMAT_NAME = "zsh"
 
     def rc_files(self) -> list[str]:
         home = os.path.expanduser("~")
@@ -167,10 +165,6 @@ class Zsh(Bash):
 
 class Fish(Shell):
     NAME = "fish"
-    HOOK_EXTENSION = "fish"
-    LOAD_COMMAND = "source"
-    COMPLETION_COMMAND = "complete"
-    FORMAT_NAME = "fish"
     quote = staticmethod(fish_quote)
 
     def rc_files(self) -> list[str]:
@@ -200,7 +194,6 @@ class PowerShell(Shell):
     HOOK_EXTENSION = "ps1"
     LOAD_COMMAND = "."
     COMPLETION_COMMAND = "Register-ArgumentCompleter"
-    FORMAT_NAME = "powershell"
     quote = staticmethod(powershell_quote)
 
     def rc_files(self) -> list[str]:
@@ -224,7 +217,7 @@ DEMO_SHELLS = tuple(
 )
 # Which format each shell that shellingham can name reads.
 FORMAT_OF_SHELL = {
-    name: shell.FORMAT_NAME
+    name: shell.NAME
     for shell in SHELLS.values()
     for name in (shell.NAME, *shell.SAME_SYNTAX, *shell.ALIASES)
 }

@@ -42,7 +42,7 @@ except ImportError:  # Windows: concurrent writers are not serialised, renames s
     fcntl = None  # type: ignore[assignment]
 
 FORMAT_LINE = "awscli-sso-ext switch index 1"
-INDEX_FILES = {name: f"switch.{shell.HOOK_EXTENSION}" for name, shell in SHELLS.items()}
+INDEX_FILES = {name: f"switch.{shell.extension}" for name, shell in SHELLS.items()}
 SEAL_FILE = "switch.seal"
 CODE_PREFIX = "code-"
 _CODE_DIGITS = 32  # of the SHA-256 of the code, in hex: 128 bits

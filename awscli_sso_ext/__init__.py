@@ -1,9 +1,9 @@
 """AWS CLI plugin entry point: adds sso-switch, sso-env, sso-status and sso-sync, lazily."""
 
-__version__ = "0.1.0"
+from awscli_sso_ext.given_timeouts import GIVEN_TIMEOUTS, note_given_timeouts
 
-GIVEN_TIMEOUTS = "sso_ext_given_timeouts"
-"""The attribute our plugin adds to the CLI's parsed globals: the timeout options typed."""
+__version__ = "0.1.0"
+__all__ = ["GIVEN_TIMEOUTS", "awscli_initialize", "note_given_timeouts"]
 
 
 def awscli_initialize(cli):
@@ -24,13 +24,3 @@ def _add_commands(command_table, session, **kwargs):
     command_table[SsoEnvCommand.NAME] = SsoEnvCommand(session)
     command_table[SsoStatusCommand.NAME] = SsoStatusCommand(session)
     command_table[SsoSyncCommand.NAME] = SsoSyncCommand(session)
-
-
-def note_given_timeouts(parsed_args, **kwargs):
-    """Runs before the CLI fills in its 60 s defaults: notes which timeouts the user typed."""
-    typed = [
-        name
-        for name in ("connect_timeout", "read_timeout")
-        if getattr(parsed_args, name, None) is not None
-    ]
-    setattr(parsed_args, GIVEN_TIMEOUTS, tuple(typed))

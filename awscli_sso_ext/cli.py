@@ -58,7 +58,8 @@ def build_parser():
 def _add_install_commands(commands) -> None:
     import argparse
 
-    shells = ("bash", "zsh", "fish", "powershell", "pwsh")
+    from awscli_sso_ext.shells import SHELL_NAMES as shells
+
     setup = commands.add_parser(
         "setup",
         help="register the plugin with every `aws` on PATH and load the hook from the rc file",
@@ -94,18 +95,9 @@ def _add_install_commands(commands) -> None:
 
 
 def _guarded(action, stderr) -> int:
-    from awscli_sso_ext.errors import SsoExtError
+    from awscli_sso_ext.exits import guarded_console
 
-    try:
-        return action()
-    except SsoExtError as error:
-        stderr.write(f"aws-sso-ext: {error}\n")
-        return error.exit_code
-    except OSError as error:
-        stderr.write(f"aws-sso-ext: {error}\nNothing was left half-changed.\n")
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    return guarded_console(action, stderr)
 
 
 def run_setup(args, stdout, stderr) -> int:
@@ -130,6 +122,7 @@ def run_doctor(args, stdout, stderr) -> int:
 
 
 def run_hook(args, stdout, stderr) -> int:
+    from awscli_sso_ext.errors import EXIT_FAILED
     from awscli_sso_ext.hooks import hook_for, hook_path
 
     hook = hook_for(args.shell)
@@ -137,7 +130,7 @@ def run_hook(args, stdout, stderr) -> int:
         path = hook_path(args.shell)
     except FileNotFoundError as error:
         stderr.write(f"aws-sso-ext hook: {error}\n")
-        return 1
+        return EXIT_FAILED
     if args.print_text:
         stdout.write(path.read_text(encoding="utf-8"))
         return 0

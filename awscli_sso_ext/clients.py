@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from awscli_sso_ext import GIVEN_TIMEOUTS
+from awscli_sso_ext.given_timeouts import GIVEN_TIMEOUTS
 
 # Per attempt, and the attempts when the config and environment say nothing: an endpoint
 # that never answers is reported in well under a minute (3 x 10 s plus the back-off).
@@ -29,7 +29,7 @@ class NetworkSettings:
 def network_settings(parsed_globals: Any) -> NetworkSettings:
     """The timeouts the user gave `aws` (`--cli-connect-timeout`, `--cli-read-timeout`); ours
     for those not given. The CLI fills in 60 s for a missing option before our command runs,
-    so the plugin notes what was typed (awscli_sso_ext.note_given_timeouts); without that
+    so the plugin notes what was typed (given_timeouts.note_given_timeouts); without that
     note, what the parsed globals hold counts as given."""
     given = getattr(parsed_globals, GIVEN_TIMEOUTS, None)
     values = {}

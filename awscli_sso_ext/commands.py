@@ -23,33 +23,21 @@ class _EnvironmentCommand(BasicCommand):
 
     def _run_main(self, parsed_args, parsed_globals):
         from awscli_sso_ext.clients import network_settings
-        from awscli_sso_ext.errors import SsoExtError
+        from awscli_sso_ext.exits import guarded
         from awscli_sso_ext.redaction import redact_debug_logs
-        from awscli_sso_ext.shells import UnrepresentableValueError
-        from awscli_sso_ext.tokens import CacheFileError, CacheFolderError
 
         redact_debug_logs()
         self._settings = network_settings(parsed_globals)
-        try:
+        text = ""
+
+        def produce() -> int:
+            nonlocal text
             text = self._output(parsed_args, parsed_globals)
-        except KeyboardInterrupt:
-            self._say(f"aws {self.NAME}: interrupted; nothing was changed.")
-            return 130
-        except SsoExtError as error:
-            self._say(f"aws {self.NAME}: {error}")
-            return error.exit_code
-        except UnrepresentableValueError as error:
-            self._say(f"aws {self.NAME}: {error}\nRename the profile in your AWS config.")
-            return 2
-        except (CacheFileError, CacheFolderError) as error:
-            self._say(f"aws {self.NAME}: {error}")
-            return 1
-        except OSError as error:  # the cache folder can't be written, a disk is full, ...
-            self._say(
-                f"aws {self.NAME}: could not use {error.filename or 'a file'}: {error.strerror}.\n"
-                "Check that you own ~/.aws and its sso/cache and cli/cache folders."
-            )
-            return 1
+            return 0
+
+        code = guarded(produce, f"aws {self.NAME}", self._stderr, _FILE_ADVICE)
+        if code:
+            return code
         if text:
             self._write(text)
         self._refresh_switch_index()
@@ -65,131 +53,40 @@ class _EnvironmentCommand(BasicCommand):
 
         refresh_quietly()
 
-    def _sso_environment(
-        self, profile, region, parsed_args, *, credentials=False, verify=False, check_role=False
+    def _profile_environment(
+        self,
+        profile,
+        parsed_args,
+        parsed_globals,
+        *,
+        previous=None,
+        credentials=False,
+        verify=False,
+        check_role=False,
     ):
-        """The profile's environment, after logging in when its SSO session has lapsed.
+        """The core's environment for `profile`; what STS said, when asked, goes on stderr."""
+        from awscli_sso_ext.switching import SwitchOptions, build_environment
 
-        `check_role`: after a login (we are online anyway), make sure the profile's role is
-        one the user is assigned, so a switch never lands on a role that fails later."""
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        from awscli_sso_ext import environment
-        from awscli_sso_ext.errors import UsageError
-        from awscli_sso_ext.failures import explain
-        from awscli_sso_ext.login import current_token
-        from awscli_sso_ext.profiles import check_sso_settings
-
-        env = environment.profile_environment(profile, region)
-        if profile.sso is not None:
-            check_sso_settings(profile.sso)
-        if profile.sso is None:
-            if credentials or verify:
-                raise UsageError(
-                    f"The profile {profile.name!r} is not an SSO profile, so this command "
-                    "has no role credentials to fetch for it.",
-                    "Drop --credentials/--verify, or choose an SSO profile.",
-                )
-            return env
-        try:
-            token, logged_in = self._login(profile, parsed_args)
-            if logged_in and check_role:
-                self._check_role(profile, token)
-            if credentials or verify:
-                keys = self._role_credentials(profile, parsed_args)
-                token = current_token(profile.sso, self._stderr) or token  # maybe renewed
-                if credentials:
-                    env.update(environment.credential_variables(keys))
-                if verify:
-                    self._verify(profile.name, profile.sso, keys, region or profile.region)
-        except (BotoCoreError, ClientError) as error:
-            raise explain(error, profile.name, profile.sso, self._settings) from None
-        env.update(self._login_metadata(profile, token))
-        return env
-
-    def _profile_session(self, profile_name: str):
-        """A botocore session for the profile we act on, not for whatever the shell points
-        at (a stale AWS_PROFILE naming a deleted profile must not get in the way), with the
-        CLI's timeouts and retry settings."""
-        from awscli_sso_ext.clients import profile_session
-
-        return profile_session(profile_name, self._settings)
-
-    def _login(self, profile, parsed_args):
-        from awscli_sso_ext.login import ensure_login
-
-        return ensure_login(
-            self._profile_session(profile.name),
-            profile.name,
-            profile.sso,
+        options = SwitchOptions(
+            region=parsed_globals.region,
+            previous_profile=previous,
+            credentials=credentials,
+            verify=verify,
+            check_role=check_role,
             allow_login=not parsed_args.no_login,
             open_browser=not parsed_args.no_browser,
-            stderr=self._stderr,
             settings=self._settings,
         )
-
-    def _check_role(self, profile, token) -> None:
-        from awscli_sso_ext.errors import OperationFailed
-        from awscli_sso_ext.portal import assigned_roles
-
-        sso = profile.sso
-        roles = assigned_roles(self._profile_session(profile.name), sso, token.access_token)
-        if sso.role_name in roles:
-            return
-        raise OperationFailed(
-            f"You are not assigned the role {sso.role_name} in account {sso.account_id} "
-            f"(the profile {profile.name!r}); roles assigned to you there: "
-            f"{', '.join(roles) or 'none'}.",
-            f"Set sso_role_name in {sso.profile_section} of {sso.config_file} to one of "
-            f"those, or ask your administrator to assign you {sso.role_name}.",
-        )
-
-    def _role_credentials(self, profile, parsed_args):
-        """Role keys; a session revoked or lapsed behind our back gets one fresh login, or
-        the login another process made meanwhile."""
-        from botocore.exceptions import TokenRetrievalError, UnauthorizedSSOTokenError
-
-        from awscli_sso_ext.credentials import role_credentials
-        from awscli_sso_ext.login import DeviceLogin, current_token
-
-        refused = current_token(profile.sso)  # what botocore is about to present
-        try:
-            return role_credentials(self._profile_session(profile.name))
-        except (UnauthorizedSSOTokenError, TokenRetrievalError):
-            if parsed_args.no_login:
-                raise
-        DeviceLogin(
-            self._profile_session(profile.name),
-            profile.name,
-            profile.sso,
-            open_browser=not parsed_args.no_browser,
-            stderr=self._stderr,
-            refused=refused,
-            settings=self._settings,
-        ).run()
-        return role_credentials(self._profile_session(profile.name))
-
-    def _verify(self, keys_profile, target, keys, region):
-        from awscli_sso_ext.credentials import caller_identity, profile_status
-        from awscli_sso_ext.login import utc_now
-
-        identity = caller_identity(self._profile_session(keys_profile), keys, region)
-        self._say(f"Verified with STS: account {identity['Account']}, {identity['Arn']}")
-        status = profile_status(target, utc_now())
-        renews = " (renews by itself)" if status.can_refresh else ""
-        self._say(
-            f"SSO login valid until {_clock(status.token_expires_at)}{renews}; "
-            f"role credentials until {_clock(status.credentials_expire_at)}."
-        )
-
-    @staticmethod
-    def _login_metadata(profile, token):
-        from awscli_sso_ext import environment, tokens
-        from awscli_sso_ext.login import token_file
-
-        return environment.login_metadata(
-            token_file(profile.sso), tokens.format_time(token.expires_at)
-        )
+        result = build_environment(profile, options, self._stderr)
+        checked = result.verification
+        if checked is not None:
+            self._say(f"Verified with STS: account {checked.account}, {checked.arn}")
+            renews = " (renews by itself)" if checked.can_refresh else ""
+            self._say(
+                f"SSO login valid until {_clock(checked.token_expires_at)}{renews}; "
+                f"role credentials until {_clock(checked.credentials_expire_at)}."
+            )
+        return result.variables
 
     def _profile_book(self):
         from awscli_sso_ext.profiles import ProfileBook
@@ -229,6 +126,9 @@ class _EnvironmentCommand(BasicCommand):
                 f"Use one of: {', '.join(FORMATS)}.",
             )
         return output_format
+
+
+_FILE_ADVICE = "Check that you own ~/.aws and its sso/cache and cli/cache folders."
 
 
 def _clock(moment) -> str:
@@ -366,15 +266,13 @@ class SsoSwitchCommand(_EnvironmentCommand):
                         "Switch with `aws sso-switch PROFILE` first.",
                     )
             profile = self._profile_book().get(name)
-            env = environment.switch_environment(profile, parsed_globals.region, current)
-            env.update(
-                self._sso_environment(
-                    profile,
-                    parsed_globals.region,
-                    parsed_args,
-                    verify=parsed_args.verify,
-                    check_role=True,
-                )
+            env = self._profile_environment(
+                profile,
+                parsed_args,
+                parsed_globals,
+                previous=current,
+                verify=parsed_args.verify,
+                check_role=True,
             )
         text = output_format.render(env)
         if not self._environ.get(SHELL_VARIABLE) and self._stdout_is_terminal():
@@ -492,7 +390,7 @@ class SsoEnvCommand(_EnvironmentCommand):
         name = self._session.profile or "default"
         profile = self._profile_book().get(name)
         credentials = parsed_args.credentials or output_format.NAME == "process"
-        env = self._sso_environment(
-            profile, parsed_globals.region, parsed_args, credentials=credentials
+        env = self._profile_environment(
+            profile, parsed_args, parsed_globals, credentials=credentials
         )
         return output_format.render(env)

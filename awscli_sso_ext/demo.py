@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 from awscli_sso_ext import demo_home, install_clis
-from awscli_sso_ext.errors import UsageError
+from awscli_sso_ext.errors import EXIT_INTERRUPTED, UsageError
+from awscli_sso_ext.shells import DEMO_SHELLS
 
 FOLDER_PREFIX = "aws-sso-ext-demo-"
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -47,18 +48,20 @@ def choose_shell(requested: str | None) -> tuple[str, str, str]:
         how = "--shell"
         name = requested
     else:
-        from awscli_sso_ext.installer import detect_shell
+        from awscli_sso_ext.detection import detect_shell
 
         detected, how = detect_shell()
         name = detected or ""
-        if name not in demo_home.SHELLS:
+        if name not in DEMO_SHELLS:
             how = f"bash, since the demo has no {name or 'detected'} shell ({how})"
             name = "bash"
         else:
             how = f"detected: {how}"
     path = shutil.which(name)
     if path is None:
-        raise UsageError(f"{name} is not installed here.", "Pick another: --shell bash|zsh|fish.")
+        raise UsageError(
+            f"{name} is not installed here.", f"Pick another: --shell {'|'.join(DEMO_SHELLS)}."
+        )
     return name, path, how
 
 
@@ -172,7 +175,7 @@ def run(
     except Stopped as stopped:
         return 128 + stopped.signum
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     finally:
         for signum in (*STOP_SIGNALS, signal.SIGINT):
             signal.signal(signum, _pass)  # nothing interrupts the cleanup

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from awscli_sso_ext.shells import DEMO_SHELLS
+
 DEFAULT_APPROVE_AFTER = 2.0
 
 
@@ -29,9 +31,7 @@ def add_demo_command(commands) -> None:
             "and every file is deleted; your own ~/.aws and rc files are never used."
         ),
     )
-    demo.add_argument(
-        "--shell", choices=("bash", "zsh", "fish"), help="the shell to start (default: yours)"
-    )
+    demo.add_argument("--shell", choices=DEMO_SHELLS, help="the shell to start (default: yours)")
     demo.add_argument(
         "--approve-after",
         type=_seconds,
@@ -47,8 +47,8 @@ def add_demo_command(commands) -> None:
 
 def run_demo(args, stdout, stderr) -> int:
     from awscli_sso_ext import demo
-    from awscli_sso_ext.cli import _guarded
+    from awscli_sso_ext.exits import guarded_console
 
-    return _guarded(
+    return guarded_console(
         lambda: demo.run(args.shell, args.approve_after, args.aws, stderr=stderr), stderr
     )

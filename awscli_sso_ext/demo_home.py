@@ -9,10 +9,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from awscli_sso_ext.shells import fish_quote, posix_quote
+from awscli_sso_ext.shells import SHELLS, ThrowawayShell
 
 SESSION_NAME = "acme"
-SHELLS = ("bash", "zsh", "fish")
 # Account name in the sandbox -> (profile name, region of its profiles).
 ACCOUNT_PROFILES = {
     "development": ("dev", "eu-west-1"),
@@ -111,44 +110,13 @@ def browser_script(approve_after: float | None) -> str:
     )
 
 
-def rc_files(shell: str, root: Path, home: Path, hook: Path) -> tuple[list[str], dict]:
-    """(argv, {path: text}) that start `shell` interactively with the hook loaded."""
-    if shell == "bash":
-        rc = home / ".bashrc"
-        text = (
-            "# awscli-sso-ext demo shell (your own ~/.bashrc is not read).\n"
-            "PS1='(demo) \\w \\$ '\n"
-            f"source {posix_quote(str(hook))}\n"
-        )
-        return ["bash", "--noprofile", "--rcfile", str(rc), "-i"], {rc: text}
-    if shell == "zsh":
-        rc = root / "zdotdir" / ".zshrc"
-        text = (
-            "# awscli-sso-ext demo shell (your own ~/.zshrc is not read).\n"
-            "PROMPT='(demo) %~ %# '\n"
-            'autoload -Uz compinit && compinit -u -d "$ZDOTDIR/.zcompdump"\n'
-            f"source {posix_quote(str(hook))}\n"
-        )
-        return ["zsh", "-i"], {rc: text}
-    if shell == "fish":
-        rc = root / "config" / "fish" / "conf.d" / "awscli-sso-ext-demo.fish"
-        text = (
-            "# awscli-sso-ext demo shell (your own fish configuration is not read).\n"
-            "set -g fish_greeting ''\n"
-            "function fish_prompt; printf '(demo) %s> ' (prompt_pwd); end\n"
-            f"source {fish_quote(str(hook))}\n"
-        )
-        return ["fish", "-i"], {rc: text}
-    raise ValueError(f"the demo has no {shell!r} shell")
-
-
 def environment(
     base: dict[str, str],
     *,
     root: Path,
     home: Path,
     config: Path,
-    shell: str,
+    shell: ThrowawayShell,
     bin_folder: Path,
     endpoints: dict[str, str],
     data_path: Path,
@@ -185,10 +153,7 @@ def environment(
     result.update(endpoints)
     # Temporary files of the shell and its commands go in the throwaway folder too.
     result["TMPDIR"] = str(root / "tmp")
-    if shell == "zsh":
-        result["ZDOTDIR"] = str(root / "zdotdir")
-    if shell == "fish":  # fish keeps a socket for universal variables there
-        result["XDG_RUNTIME_DIR"] = str(root / "runtime")
+    result.update(shell.environment)
     if python_path:
         result["PYTHONPATH"] = os.pathsep.join(
             [python_path, *([base["PYTHONPATH"]] if base.get("PYTHONPATH") else [])]
@@ -226,11 +191,13 @@ def build(
     browser.write_text(browser_script(sandbox.approve_after), "utf-8")
     browser.chmod(0o755)
     data_path = sandbox.write_data_path(root / "endpoints")
-    argv, files = rc_files(shell, root, home, hook)
-    for path, text in files.items():
+    started = SHELLS[shell].throwaway(root, home, hook)
+    if started is None:
+        raise ValueError(f"the demo has no {shell!r} shell")
+    for path, text in started.files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")
-    argv[0] = shell_path
+    argv = [shell_path, *started.argv[1:]]
     for folder in ("config", "data", "cache", "state", "tmp", "runtime"):
         (root / folder).mkdir(mode=0o700, exist_ok=True)
     env = environment(
@@ -238,7 +205,7 @@ def build(
         root=root,
         home=home,
         config=config,
-        shell=shell,
+        shell=started,
         bin_folder=bin_folder,
         endpoints=sandbox.endpoint_environment(),
         data_path=data_path,

@@ -1,9 +1,11 @@
-"""Which output format the calling shell reads: the hook's AWS_SSO_EXT_SHELL, else shellingham."""
+"""Which shell is running: the format the caller reads, and the shell setup should wire."""
 
 from __future__ import annotations
 
+import os
+
 from awscli_sso_ext.errors import UsageError
-from awscli_sso_ext.shells import FORMAT_OF_SHELL, FORMATS
+from awscli_sso_ext.shells import FORMAT_OF_SHELL, FORMATS, SHELLS, shell_named
 
 SHELL_VARIABLE = "AWS_SSO_EXT_SHELL"
 FALLBACK_FORMAT = "bash"
@@ -33,6 +35,25 @@ def caller_format(environ) -> tuple[str, str | None]:
             "printing bash syntax. Choose another with --format."
         )
     return chosen, None
+
+
+def detect_shell() -> tuple[str | None, str]:
+    """(the name of a shell in SHELLS or None, how it was found). install.sh passes its
+    caller's pid in AWS_SSO_EXT_SHELL_PID: the nearest shell of setup itself is install.sh's sh."""
+    try:
+        import shellingham
+
+        pid = os.environ.get("AWS_SSO_EXT_SHELL_PID") or None
+        name = shellingham.detect_shell(pid=int(pid) if pid else None)[0]
+    except Exception:  # ShellDetectionFailure, no /proc, bad pid: fall back to $SHELL
+        name = None
+    found = shell_named(name)
+    if found is None:
+        login = os.path.basename(os.environ.get("SHELL", ""))
+        if login in SHELLS:
+            return login, f"$SHELL (the running shell is {name or 'unknown'})"
+        return None, f"the running shell is {name or 'unknown'}, $SHELL is {login or 'unset'}"
+    return found.NAME, "shellingham"
 
 
 def _detected_shell() -> str | None:

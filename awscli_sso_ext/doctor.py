@@ -14,11 +14,13 @@ from awscli_sso_ext import (
     install_files,
     install_paths,
     install_plan,
-    installer,
     tokens,
 )
 from awscli_sso_ext.config_edit import PATH_SETTING
-from awscli_sso_ext.errors import ConfigError
+from awscli_sso_ext.detection import detect_shell
+from awscli_sso_ext.errors import ConfigError, UsageError
+from awscli_sso_ext.hooks import hook_path, rc_line
+from awscli_sso_ext.shells import SHELLS, shell_named
 
 OK, FAIL, INFO = "ok  ", "FAIL", "--  "
 
@@ -156,15 +158,16 @@ def _is_json(text: str) -> bool:
 def _check_shell(doctor: Doctor, shell: str | None) -> None:
     how = "--shell"
     if shell is None:
-        shell, how = installer.detect_shell()
+        shell, how = detect_shell()
     if shell is None:
         doctor.line(INFO, f"shell: can't tell which ({how}); pass --shell to check its rc file")
         return
-    shell = {"pwsh": "powershell"}.get(shell, shell)
-    rc = install_paths.rc_files(shell)[0]
+    wired = shell_named(shell)
+    if wired is None:
+        raise UsageError(f"Unknown shell {shell!r}.", f"Use one of: {', '.join(SHELLS)}.")
+    shell = wired.NAME
+    rc = wired.rc_files()[0]
     body = config_edit.block_body(install_files.read_text(install_files.real_target(rc)))
-    from awscli_sso_ext.hooks import rc_line
-
     if not body:
         doctor.line(
             FAIL,
@@ -181,13 +184,14 @@ def _check_shell(doctor: Doctor, shell: str | None) -> None:
             f"{shell}: {rc} loads the hook (new shells get it; a running shell can't be "
             "inspected from here: if `type aws` there doesn't say function, open a new one)",
         )
-    from awscli_sso_ext.hooks import hook_path
-
     hook = hook_path(shell).read_text(encoding="utf-8")
     if _registers_completion(hook):
         doctor.line(OK, f"{shell}: profile completion comes with the hook")
     else:
         doctor.line(INFO, f"{shell}: profile completion: not yet available in this version")
+
+
+_COMPLETION_COMMANDS = {shell.COMPLETION_COMMAND for shell in SHELLS.values()}
 
 
 def _registers_completion(hook_text: str) -> bool:
@@ -202,7 +206,7 @@ def _registers_completion(hook_text: str) -> bool:
             continue
         name = words[0].rsplit("\\", 1)[-1]
         names_aws = any(word.strip("'\"") == "aws" for word in words[1:])
-        if name in ("complete", "compdef", "Register-ArgumentCompleter") and names_aws:
+        if name in _COMPLETION_COMMANDS and names_aws:
             return True
     return False
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import shlex
-
 from awscli_sso_ext.errors import ConfigError, OperationFailed, SsoExtError
+from awscli_sso_ext.shells import command_line
 
 # ClientError codes of the OIDC service, the portal and STS: (what happened, what to do).
 _SERVICE_ERRORS = {
@@ -57,7 +56,7 @@ _SERVICE_ERRORS = {
 
 def login_command(profile_name: str) -> str:
     """The exact command that logs this profile in, quoted for a POSIX shell."""
-    return f"aws sso-switch {shlex.quote(profile_name)}"
+    return command_line(["aws", "sso-switch", profile_name])
 
 
 def explain(error: BaseException, profile_name: str, sso=None, settings=None) -> SsoExtError:

@@ -1,54 +1,21 @@
-"""Where each shell's hook file is, and the line in the shell's rc file that loads it."""
+"""Where the hook files are installed, and the line in a shell's rc file that loads one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from awscli_sso_ext.shells import fish_quote, posix_quote, powershell_quote
+from awscli_sso_ext.shells import HOOK_FILE_PREFIX, SHELL_NAMES, SHELLS, Shell, shell_named
 
-HOOK_FILE_PREFIX = "awscli-sso-ext"
-
-
-@dataclass(frozen=True)
-class Hook:
-    """One shell's hook: its file, the rc file that loads it and how that line reads."""
-
-    shell: str
-    extension: str
-    rc_file: str
-    load_command: str  # the command that runs a file in the current shell
-    quote: Callable[[str], str]  # that shell's quoting function (shells.py), for the path
-
-    @property
-    def file_name(self) -> str:
-        return f"{HOOK_FILE_PREFIX}.{self.extension}"
-
-    def rc_line(self, path: Path) -> str:
-        """The exact line that loads the hook at `path` from the rc file."""
-        return f"{self.load_command} {self.quote(str(path))}"
+HOOKS = SHELLS
+__all__ = ["HOOKS", "SHELL_NAMES", "hook_folder", "hook_for", "hook_path", "rc_line"]
 
 
-HOOKS = {
-    hook.shell: hook
-    for hook in (
-        Hook("bash", "bash", "~/.bashrc", "source", posix_quote),
-        Hook("zsh", "zsh", "${ZDOTDIR:-~}/.zshrc", "source", posix_quote),
-        Hook("fish", "fish", "~/.config/fish/config.fish", "source", fish_quote),
-        Hook("powershell", "ps1", "$PROFILE", ".", powershell_quote),
-    )
-}
-
-# Other names people use for the same shells.
-ALIASES = {"pwsh": "powershell"}
-
-SHELL_NAMES = (*HOOKS, *ALIASES)
-
-
-def hook_for(shell: str) -> Hook:
-    """The hook of `shell` (bash, zsh, fish, powershell or pwsh); KeyError for any other."""
-    return HOOKS[ALIASES.get(shell, shell)]
+def hook_for(shell: str) -> Shell:
+    """The shell called `shell` (bash, zsh, fish, powershell or pwsh); KeyError for any other."""
+    found = shell_named(shell)
+    if found is None:
+        raise KeyError(shell)
+    return found
 
 
 def hook_folder() -> Path:

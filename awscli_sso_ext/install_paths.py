@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import shutil
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from awscli_sso_ext import install_files
-from awscli_sso_ext.errors import UsageError
+from awscli_sso_ext.shells import command_line
 
 PLUGIN_NAME = "sso_ext"
 PLUGIN_MODULE = "awscli_sso_ext"
 DISTRIBUTION = "awscli-sso-ext"
-SUPPORTED_SHELLS = ("bash", "zsh", "fish", "powershell")
 
 
 def data_dir() -> Path:
@@ -45,31 +42,6 @@ def config_file() -> str:
     return os.path.expanduser(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config")
 
 
-def rc_files(shell: str) -> list[str]:
-    """The files setup wires for `shell` (bash may need a login file too, see below)."""
-    home = os.path.expanduser("~")
-    config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
-    if shell == "bash":
-        files = [os.path.join(home, ".bashrc")]
-        # A login bash (macOS terminals, ssh) reads the first of these and not ~/.bashrc;
-        # wire it too unless it already reads ~/.bashrc (Debian's ~/.profile does).
-        for name in (".bash_profile", ".bash_login", ".profile"):
-            login = os.path.join(home, name)
-            if os.path.exists(login):
-                text = install_files.read_text(install_files.real_target(login)) or ""
-                if ".bashrc" not in text:
-                    files.append(login)
-                break
-        return files
-    if shell == "zsh":
-        return [os.path.join(os.environ.get("ZDOTDIR") or home, ".zshrc")]  # never .zshenv
-    if shell == "fish":
-        return [os.path.join(config_home, "fish", "conf.d", "awscli-sso-ext.fish")]
-    if shell == "powershell":
-        return [os.path.join(config_home, "powershell", "Microsoft.PowerShell_profile.ps1")]
-    raise UsageError(f"Unknown shell {shell!r}.", f"Use one of: {', '.join(SUPPORTED_SHELLS)}.")
-
-
 def own_command(*args: str) -> str:
     """The command line that runs this aws-sso-ext with `args` from a shell here: its name
     when PATH finds this installation, else its full path."""
@@ -81,7 +53,7 @@ def own_command(*args: str) -> str:
         words = [str(script)]
     else:
         words = [sys.executable, "-m", "awscli_sso_ext.cli"]
-    return shlex.join([*words, *args])
+    return command_line([*words, *args])
 
 
 def package_source() -> str | None:
@@ -106,4 +78,4 @@ def pip_install_command(python: str) -> str | None:
     source = package_source()
     if source is None:
         return None
-    return shlex.join([python, "-m", "pip", "install", source])
+    return command_line([python, "-m", "pip", "install", source])

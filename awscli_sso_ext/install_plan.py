@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 from dataclasses import dataclass, field
 
 from awscli_sso_ext import install_clis, install_paths
 from awscli_sso_ext.config_edit import PATH_SETTING
+from awscli_sso_ext.shells import posix_quote
 
 REGISTERED = "registered"
 NOT_REGISTERED = "NOT registered"
@@ -158,7 +158,7 @@ def _install_fix(entry: CliPlan) -> str:
         folder = environment.purelib
         return f"`{_as_owner(folder)}{command}`{_who(folder)}, then {_again()}"
     where = install_paths.package_source()
-    source = f" from {shlex.quote(where)}" if where else ""
+    source = f" from {posix_quote(where)}" if where else ""
     return (
         f"install awscli-sso-ext{source} into the environment of {environment.python} "
         f"(it has no pip), then {_again()}"
@@ -198,7 +198,7 @@ def _writable_fix(entry: CliPlan) -> str:
     folder = entry.v1.purelib
     if not folder:
         return f"give {entry.cli.path} a writable site folder, then {_again()}"
-    pth = shlex.quote(os.path.join(folder, install_clis.PTH_NAME))
+    pth = posix_quote(os.path.join(folder, install_clis.PTH_NAME))
     tee = "sudo tee" if _as_owner(folder) else "tee"
-    line = shlex.quote(install_clis.SHIM_IMPORT)
+    line = posix_quote(install_clis.SHIM_IMPORT)
     return f"`echo {line} | {tee} {pth}`{_who(folder)}, then {_again()}"

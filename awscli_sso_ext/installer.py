@@ -17,56 +17,20 @@ from awscli_sso_ext import (
     switch_index,
 )
 from awscli_sso_ext.config_edit import PATH_SETTING
+from awscli_sso_ext.detection import detect_shell
 from awscli_sso_ext.errors import OperationFailed, UsageError
 from awscli_sso_ext.hooks import rc_line
 from awscli_sso_ext.install_journal import Journal, lock
-from awscli_sso_ext.shells import fish_quote, posix_quote, powershell_quote
-
-SUPPORTED_SHELLS = install_paths.SUPPORTED_SHELLS
+from awscli_sso_ext.shells import SHELLS, Shell, shell_named
 
 
-def block_lines(shell: str, path_dir: str | None) -> list[str]:
+def block_lines(shell: Shell, path_dir: str | None) -> list[str]:
     """What goes between the markers: PATH for aws-sso-ext (when asked), then the hook."""
     lines = ["# Added by `aws-sso-ext setup`; `aws-sso-ext uninstall` removes this block."]
     if path_dir:
-        if shell in ("bash", "zsh"):
-            quoted = posix_quote(path_dir)
-            lines.append(
-                f'case ":$PATH:" in *:{quoted}:*) ;; *) export PATH={quoted}:"$PATH" ;; esac'
-            )
-        elif shell == "fish":
-            quoted = fish_quote(path_dir)
-            lines.append(f"contains -- {quoted} $PATH; or set -gx PATH {quoted} $PATH")
-        else:
-            quoted = powershell_quote(path_dir)
-            lines.append(
-                f"if (($env:PATH -split [IO.Path]::PathSeparator) -notcontains {quoted}) "
-                f"{{ $env:PATH = {quoted} + [IO.Path]::PathSeparator + $env:PATH }}"
-            )
-    lines.append(rc_line(shell))
+        lines.append(shell.path_prepend_line(path_dir))
+    lines.append(rc_line(shell.NAME))
     return lines
-
-
-def detect_shell() -> tuple[str | None, str]:
-    """(shell name or None, how it was found). install.sh passes its caller's pid in
-    AWS_SSO_EXT_SHELL_PID: the nearest shell of setup itself would be install.sh's sh."""
-    name = None
-    how = "shellingham"
-    try:
-        import shellingham  # type: ignore[import-untyped]
-
-        pid = os.environ.get("AWS_SSO_EXT_SHELL_PID") or None
-        name = shellingham.detect_shell(pid=int(pid) if pid else None)[0]
-    except Exception:  # ShellDetectionFailure, no /proc, bad pid: fall back to $SHELL
-        name = None
-    if name in ("pwsh",):
-        name = "powershell"
-    if name not in SUPPORTED_SHELLS:
-        login = os.path.basename(os.environ.get("SHELL", ""))
-        if login in SUPPORTED_SHELLS:
-            return login, f"$SHELL (the running shell is {name or 'unknown'})"
-        return None, f"the running shell is {name or 'unknown'}, $SHELL is {login or 'unset'}"
-    return name, how
 
 
 @contextlib.contextmanager
@@ -127,10 +91,13 @@ def setup(shell: str | None, modify_rc: bool, dry_run: bool, path_dir: str | Non
         if shell is None:
             raise UsageError(
                 f"Can't tell which shell to wire ({how}).",
-                "Name it: `aws-sso-ext setup --shell bash|zsh|fish|powershell`, or use "
+                f"Name it: `aws-sso-ext setup --shell {'|'.join(SHELLS)}`, or use "
                 "--no-modify-rc and add `aws-sso-ext hook SHELL`'s line yourself.",
             )
-    shell = {"pwsh": "powershell"}.get(shell or "", shell)
+    wired = shell_named(shell)
+    if shell is not None and wired is None:
+        raise UsageError(f"Unknown shell {shell!r}.", f"Use one of: {', '.join(SHELLS)}.")
+    shell = wired.NAME if wired else None
     folder = str(install_paths.plugin_folder())
     decision = install_plan.decide(install_clis.find_clis(), folder)
     out.write("AWS CLIs found on PATH:\n" if decision.clis else "No `aws` found on PATH.\n")
@@ -144,7 +111,7 @@ def setup(shell: str | None, modify_rc: bool, dry_run: bool, path_dir: str | Non
     for note in decision.notes:
         out.write(f"  {note}\n")
     with session(dry_run) as journal:
-        edits = plan_edits(decision, shell if modify_rc else None, path_dir, journal)
+        edits = plan_edits(decision, wired if modify_rc else None, path_dir, journal)
         changes = apply(decision, edits, journal, dry_run)
         if not dry_run and journal.holds_anything():  # something of ours is set up
             _write_switch_index(journal)
@@ -167,7 +134,7 @@ def setup(shell: str | None, modify_rc: bool, dry_run: bool, path_dir: str | Non
 
 
 def plan_edits(
-    decision: install_plan.CliDecision, shell: str | None, path_dir: str | None, journal
+    decision: install_plan.CliDecision, shell: Shell | None, path_dir: str | None, journal
 ) -> list[FileEdit]:
     """Every file change setup will make, checked (parses, writable) before any is made."""
     edits = []
@@ -195,7 +162,7 @@ def plan_edits(
             )
     if shell:
         body = block_lines(shell, path_dir)
-        for path in install_paths.rc_files(shell):
+        for path in shell.rc_files():
             target = install_files.real_target(path)
             old = install_files.read_text(target)
             record = journal.record("rc", target) or {"created": old is None, "backup": None}

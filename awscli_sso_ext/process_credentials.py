@@ -21,8 +21,9 @@ import time
 from collections import namedtuple
 
 # Light modules only: every SDK call on such a profile pays for what is imported here.
+from awscli_sso_ext.errors import EXIT_FAILED, EXIT_INTERRUPTED
 from awscli_sso_ext.role_key_cache import credential_cache_file
-from awscli_sso_ext.shells import FORMATS, ProcessFormat
+from awscli_sso_ext.shell_formats import FORMATS, ProcessFormat
 from awscli_sso_ext.times import format_time, parse_time
 
 CACHE_WINDOW_SECONDS = 15 * 60
@@ -167,9 +168,9 @@ def full_path(profile: str, stdout, stderr) -> int:
             "aws-sso-ext process: there is no `aws` on PATH to log in and fetch the keys.\n"
             "Install the AWS CLI, then run `aws-sso-ext setup` to register the plugin.\n"
         )
-        return 1
+        return EXIT_FAILED
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     stdout.write(result.stdout)
     stderr.write(result.stderr)
     return result.returncode

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from awscli_sso_ext.errors import ConfigError, UnknownProfileError
+from awscli_sso_ext.shell_formats import posix_quote
 
 _SSO_ROLE_KEYS = ("sso_account_id", "sso_role_name")
 _ACCOUNT_ID = re.compile(r"\d{12}")
@@ -124,7 +125,7 @@ class ProfileBook:
                 raise ConfigError(
                     f"The section [profile {written}] in {self.config_file} is ignored by the "
                     "AWS CLI: a profile name with spaces or quotes must be quoted in its header.",
-                    f"Write the header as [profile {shlex.quote(name)}].",
+                    f"Write the header as [profile {posix_quote(name)}].",
                 )
 
     def _unknown_profile_fix(self, name: str) -> str:

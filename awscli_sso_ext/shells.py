@@ -1,226 +1,228 @@
-"""The one place that knows shell syntax: quoting and rendering an environment in each format."""
+"""The one place that knows shells: a class per shell the hooks support, in one registry."""
+
+# Adding a shell is one class here (and its hook file in shell/): setup, uninstall, doctor,
+# `aws-sso-ext hook`, the demo, detection and the command line's choices all read SHELLS.
 
 from __future__ import annotations
 
-import json
-import re
-import shlex
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+from awscli_sso_ext.shell_formats import (
+    FORMATS,
+    OutputFormat,
+    UnrepresentableValueError,
+    command_line,
+    fish_quote,
+    posix_quote,
+    powershell_quote,
+)
 
-# PowerShell treats the typographic single quotes as quotes too; each is escaped by doubling.
-_POWERSHELL_QUOTES = ("'", "\u2018", "\u2019", "\u201a", "\u201b")
+__all__ = [
+    "DEMO_SHELLS",
+    "FORMATS",
+    "FORMAT_OF_SHELL",
+    "HOOK_FILE_PREFIX",
+    "SHELLS",
+    "SHELL_NAMES",
+    "OutputFormat",
+    "Shell",
+    "ThrowawayShell",
+    "UnrepresentableValueError",
+    "command_line",
+    "fish_quote",
+    "posix_quote",
+    "powershell_quote",
+    "shell_named",
+]
 
-
-class UnrepresentableValueError(ValueError):
-    """A value no environment variable can hold (a NUL character)."""
-
-
-def posix_quote(value: str) -> str:
-    """A single word for bash, zsh and POSIX sh that evaluates to exactly `value`."""
-    quoted = shlex.quote(value)
-    if quoted == value and value.startswith("="):
-        # shlex leaves `=cmd` bare, but zsh expands it to the path of `cmd`, even after `NAME=`.
-        return f"'{value}'"
-    return quoted
-
-
-def fish_quote(value: str) -> str:
-    """A single-quoted fish word: backslash first, then the quote (shlex.quote breaks in fish)."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def powershell_quote(value: str) -> str:
-    """A single-quoted PowerShell string; `$` and backtick stay literal there."""
-    for quote in _POWERSHELL_QUOTES:
-        value = value.replace(quote, quote + quote)
-    return "'" + value + "'"
-
-
-def checked_items(environment: dict) -> list:
-    """(name, value) pairs sorted by name, after checking that every one can be rendered."""
-    for name, value in environment.items():
-        if not _NAME.match(name):
-            raise ValueError(f"not a variable name: {name!r}")
-        if value is not None and "\0" in value:
-            raise UnrepresentableValueError(
-                f"The value for {name} contains a NUL character, which no environment "
-                "variable can hold."
-            )
-    return sorted(environment.items())
+HOOK_FILE_PREFIX = "awscli-sso-ext"
 
 
-class OutputFormat:
-    """Renders {name: value or None} as text, sorted by name, one statement a line."""
+@dataclass(frozen=True)
+class ThrowawayShell:
+    """How to start a shell interactively in a throwaway home, with the hook loaded."""
+
+    argv: list[str]
+    files: dict[Path, str]  # the rc files to write first
+    environment: dict[str, str] = field(default_factory=dict)  # added to the shell's own
+
+
+class Shell:
+    """One shell: its names, hook file, rc files, and the lines setup writes into them."""
 
     NAME = ""
-    DOCUMENTATION = ""
-    CAN_UNSET = True
+    ALIASES: tuple[str, ...] = ()  # other names people give this shell
+    SAME_SYNTAX: tuple[str, ...] = ()  # shells (as shellingham names them) that read its code
+    HOOK_EXTENSION = ""  # of its hook file, when it isn't NAME
+    LOAD_COMMAND = "source"  # the command that runs a file in the current shell
+    COMPLETION_COMMAND = "complete"  # the command its hook registers a completer with
 
-    def render(self, environment: dict) -> str:
-        lines = [
-            self.unset_line(name) if value is None else self.set_line(name, value)
-            for name, value in checked_items(environment)
-        ]
-        return "".join(line + "\n" for line in lines if line is not None)
-
-    def set_line(self, name: str, value: str) -> str:
+    @staticmethod
+    def quote(value: str) -> str:
+        """One word of this shell that evaluates to exactly `value`."""
         raise NotImplementedError
 
-    def unset_line(self, name: str):
+    @property
+    def format(self) -> OutputFormat:
+        """The output format of the same name: the code this shell evaluates."""
+        return FORMATS[self.NAME]
+
+    @property
+    def extension(self) -> str:
+        return self.HOOK_EXTENSION or self.NAME
+
+    @property
+    def file_name(self) -> str:
+        """The name of this shell's hook file in the hook folder."""
+        return f"{HOOK_FILE_PREFIX}.{self.extension}"
+
+    def rc_files(self) -> list[str]:
+        """The files setup wires for this shell."""
         raise NotImplementedError
 
+    @property
+    def rc_file(self) -> str:
+        """The rc file the hook's line goes in, as a user would write it (`~` for home)."""
+        path = self.rc_files()[0]
+        home = os.path.expanduser("~")
+        if path.startswith(home + os.sep):
+            return "~" + path[len(home) :]
+        return path
 
-class BashFormat(OutputFormat):
-    NAME = "bash"
-    DOCUMENTATION = "bash (and POSIX sh, dash, ksh): `export NAME='value'` and `unset NAME`."
+    def rc_line(self, path: Path) -> str:
+        """The exact line that loads the hook at `path` from the rc file."""
+        return f"{self.LOAD_COMMAND} {self.quote(str(path))}"
 
-    def set_line(self, name, value):
-        return f"export {name}={posix_quote(value)}"
+    def path_prepend_line(self, folder: str) -> str:
+        """A line that puts `folder` first on PATH unless PATH already has it."""
+        raise NotImplementedError
 
-    def unset_line(self, name):
-        return f"unset {name}"
-
-
-class ZshFormat(BashFormat):
-    NAME = "zsh"
-    DOCUMENTATION = "zsh: the same statements as bash."
-
-
-class FishFormat(OutputFormat):
-    NAME = "fish"
-    DOCUMENTATION = "fish: `set -gx NAME 'value'` and `set -e NAME` (when it is set)."
-
-    def set_line(self, name, value):
-        return f"set -gx {name} {fish_quote(value)}"
-
-    def unset_line(self, name):
-        # A bare `set -e` of an unset variable returns 4, which would become the status of
-        # `aws sso-switch` or `... | source`; guarded, the statement always succeeds.
-        return f"if set -q {name}; set -e {name}; end"
-
-
-class PowerShellFormat(OutputFormat):
-    NAME = "powershell"
-    DOCUMENTATION = (
-        "PowerShell (pwsh and Windows PowerShell): `$env:NAME = 'value'` and "
-        "`Remove-Item -LiteralPath Env:NAME`."
-    )
-
-    def set_line(self, name, value):
-        return f"$env:{name} = {powershell_quote(value)}"
-
-    def unset_line(self, name):
-        return f"Remove-Item -LiteralPath Env:{name} -ErrorAction SilentlyContinue"
-
-
-# python-dotenv replaces `${NAME}` and `${NAME:-default}` in every value, quoted or not, unless
-# interpolation is turned off, and has no escape for it.
-_PYTHON_DOTENV_VARIABLE = re.compile(r"\$\{[^}:]*(?::-[^}]*)?\}")
-# Inside single quotes docker compose keeps every backslash except the one of `\'`, and
-# python-dotenv decodes `\\` and `\'`: they agree on a backslash unless it comes before another
-# backslash, a quote or the closing quote. python-dotenv also reads a file's \r as a line break.
-_NOT_SINGLE_QUOTABLE = re.compile(r"\\[\\']|\\\Z|\r")
-# Inside double quotes docker compose replaces `$$`, `$NAME` and `${...}`; python-dotenv keeps them.
-_COMPOSE_TEMPLATE = re.compile(r"\$[$_{A-Za-z]")
-_DOUBLE_QUOTED_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
-
-
-class DotenvFormat(OutputFormat):
-    NAME = "dotenv"
-    DOCUMENTATION = (
-        "a .env file for docker compose (v2) and python-dotenv (interpolation on or off), "
-        "which both read each value back exactly: `NAME='value'` (`\\'` for a quote), or "
-        '`NAME="value"` (`\\\\`, `\\"`, `\\n`, `\\r`) for a value that holds a backslash pair, a '
-        "backslash at the end or a carriage return. A value they would read differently "
-        "(one holding `${...}`, which python-dotenv replaces, or such a value with a `$` "
-        "docker compose replaces in double quotes) is refused: exit status 2 and a message "
-        "naming the variable. Only the variables that are set: a .env file can't unset anything."
-    )
-    CAN_UNSET = False
-
-    def set_line(self, name, value):
-        replaced = _PYTHON_DOTENV_VARIABLE.search(value)
-        if replaced:
-            raise UnrepresentableValueError(
-                f"The value for {name} can't go in a .env file: python-dotenv replaces "
-                f"{replaced.group(0)} in it with that variable's value, however it is quoted."
-            )
-        if not _NOT_SINGLE_QUOTABLE.search(value):
-            return f"{name}='" + value.replace("'", "\\'") + "'"
-        template = _COMPOSE_TEMPLATE.search(value)
-        if template:
-            raise UnrepresentableValueError(
-                f"The value for {name} can't go in a .env file that docker compose and "
-                "python-dotenv read alike: it needs double quotes (it holds a backslash before "
-                "a backslash or a quote, a backslash at the end, or a carriage return), and "
-                f"there docker compose replaces {template.group(0)!r}."
-            )
-        return f'{name}="' + re.sub(r'[\\"\n\r]', _double_quoted_escape, value) + '"'
-
-    def unset_line(self, name):
+    def throwaway(self, root: Path, home: Path, hook: Path) -> ThrowawayShell | None:
+        """The demo's interactive shell under `root`, or None for a shell the demo lacks."""
         return None
 
 
-def _double_quoted_escape(match) -> str:
-    return _DOUBLE_QUOTED_ESCAPES[match.group(0)]
+def _config_home() -> str:
+    return os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
 
 
-class JsonFormat(OutputFormat):
-    NAME = "json"
-    DOCUMENTATION = "JSON: an object of names to values, null meaning unset."
+class Bash(Shell):
+    NAME = "bash"
+    SAME_SYNTAX: tuple[str, ...] = ("sh", "dash", "ash", "ksh", "mksh")
+    quote = staticmethod(posix_quote)
 
-    def render(self, environment):
-        return json.dumps(dict(checked_items(environment)), indent=2) + "\n"
+    def rc_files(self) -> list[str]:
+        from awscli_sso_ext import install_files
+
+        home = os.path.expanduser("~")
+        files = [os.path.join(home, ".bashrc")]
+        # A login bash (macOS terminals, ssh) reads the first of these and not ~/.bashrc;
+        # wire it too unless it already reads ~/.bashrc (Debian's ~/.profile does).
+        for name in (".bash_profile", ".bash_login", ".profile"):
+            login = os.path.join(home, name)
+            if os.path.exists(login):
+                text = install_files.read_text(install_files.real_target(login)) or ""
+                if ".bashrc" not in text:
+                    files.append(login)
+                break
+        return files
+
+    def path_prepend_line(self, folder: str) -> str:
+        quoted = self.quote(folder)
+        return f'case ":$PATH:" in *:{quoted}:*) ;; *) export PATH={quoted}:"$PATH" ;; esac'
+
+    def throwaway(self, root: Path, home: Path, hook: Path) -> ThrowawayShell | None:
+        rc = home / ".bashrc"
+        text = (
+            "# awscli-sso-ext demo shell (your own ~/.bashrc is not read).\n"
+            "PS1='(demo) \\w \\$ '\n"
+            f"{self.rc_line(hook)}\n"
+        )
+        return ThrowawayShell(["bash", "--noprofile", "--rcfile", str(rc), "-i"], {rc: text})
 
 
-class ProcessFormat(OutputFormat):
-    NAME = "process"
-    DOCUMENTATION = (
-        "the JSON a `credential_process` prints (Version 1): the role's keys and their "
-        "expiry, so tools that can't use SSO get them from "
-        "`credential_process = aws sso-env --profile P --format process`, or faster from "
-        "`credential_process = aws-sso-ext process P` (the same JSON, from the cache without "
-        "starting the AWS CLI). Implies --credentials."
-    )
-    CAN_UNSET = False
-    KEYS = {
-        "AccessKeyId": "AWS_ACCESS_KEY_ID",
-        "SecretAccessKey": "AWS_SECRET_ACCESS_KEY",
-        "SessionToken": "AWS_SESSION_TOKEN",
-        "Expiration": "AWS_CREDENTIAL_EXPIRATION",
-    }
+class Zsh(Bash):
+    NAME = "zsh"
+    SAME_SYNTAX = ()
+    COMPLETION_COMMAND = "compdef"
 
-    def render(self, environment):
-        values = dict(checked_items(environment))
-        document = {"Version": 1}
-        document.update({key: values[name] for key, name in self.KEYS.items()})
-        return json.dumps(document, indent=2) + "\n"
+    def rc_files(self) -> list[str]:
+        home = os.path.expanduser("~")
+        return [os.path.join(os.environ.get("ZDOTDIR") or home, ".zshrc")]  # never .zshenv
+
+    def throwaway(self, root: Path, home: Path, hook: Path) -> ThrowawayShell | None:
+        zdotdir = root / "zdotdir"
+        text = (
+            "# awscli-sso-ext demo shell (your own ~/.zshrc is not read).\n"
+            "PROMPT='(demo) %~ %# '\n"
+            'autoload -Uz compinit && compinit -u -d "$ZDOTDIR/.zcompdump"\n'
+            f"{self.rc_line(hook)}\n"
+        )
+        return ThrowawayShell(["zsh", "-i"], {zdotdir / ".zshrc": text}, {"ZDOTDIR": str(zdotdir)})
 
 
-FORMATS = {
-    cls.NAME: cls()
-    for cls in (
-        BashFormat,
-        ZshFormat,
-        FishFormat,
-        PowerShellFormat,
-        DotenvFormat,
-        JsonFormat,
-        ProcessFormat,
-    )
-}
+class Fish(Shell):
+    NAME = "fish"
+    quote = staticmethod(fish_quote)
 
+    def rc_files(self) -> list[str]:
+        return [os.path.join(_config_home(), "fish", "conf.d", f"{HOOK_FILE_PREFIX}.fish")]
+
+    def path_prepend_line(self, folder: str) -> str:
+        quoted = self.quote(folder)
+        return f"contains -- {quoted} $PATH; or set -gx PATH {quoted} $PATH"
+
+    def throwaway(self, root: Path, home: Path, hook: Path) -> ThrowawayShell | None:
+        rc = root / "config" / "fish" / "conf.d" / f"{HOOK_FILE_PREFIX}-demo.fish"
+        text = (
+            "# awscli-sso-ext demo shell (your own fish configuration is not read).\n"
+            "set -g fish_greeting ''\n"
+            "function fish_prompt; printf '(demo) %s> ' (prompt_pwd); end\n"
+            f"{self.rc_line(hook)}\n"
+        )
+        # fish keeps a socket for universal variables in XDG_RUNTIME_DIR.
+        return ThrowawayShell(
+            ["fish", "-i"], {rc: text}, {"XDG_RUNTIME_DIR": str(root / "runtime")}
+        )
+
+
+class PowerShell(Shell):
+    NAME = "powershell"
+    ALIASES = ("pwsh",)
+    HOOK_EXTENSION = "ps1"
+    LOAD_COMMAND = "."
+    COMPLETION_COMMAND = "Register-ArgumentCompleter"
+    quote = staticmethod(powershell_quote)
+
+    def rc_files(self) -> list[str]:
+        return [os.path.join(_config_home(), "powershell", "Microsoft.PowerShell_profile.ps1")]
+
+    def path_prepend_line(self, folder: str) -> str:
+        quoted = self.quote(folder)
+        return (
+            f"if (($env:PATH -split [IO.Path]::PathSeparator) -notcontains {quoted}) "
+            f"{{ $env:PATH = {quoted} + [IO.Path]::PathSeparator + $env:PATH }}"
+        )
+
+
+SHELLS: dict[str, Shell] = {shell.NAME: shell for shell in (Bash(), Zsh(), Fish(), PowerShell())}
+_BY_NAME = {name: shell for shell in SHELLS.values() for name in (shell.NAME, *shell.ALIASES)}
+# Every name a shell is given on the command line: the shells, then their aliases.
+SHELL_NAMES = (*SHELLS, *(alias for shell in SHELLS.values() for alias in shell.ALIASES))
+# The shells the demo can start.
+DEMO_SHELLS = tuple(
+    name for name, shell in SHELLS.items() if type(shell).throwaway is not Shell.throwaway
+)
 # Which format each shell that shellingham can name reads.
 FORMAT_OF_SHELL = {
-    "bash": "bash",
-    "sh": "bash",
-    "dash": "bash",
-    "ash": "bash",
-    "ksh": "bash",
-    "mksh": "bash",
-    "zsh": "zsh",
-    "fish": "fish",
-    "pwsh": "powershell",
-    "powershell": "powershell",
+    name: shell.NAME
+    for shell in SHELLS.values()
+    for name in (shell.NAME, *shell.SAME_SYNTAX, *shell.ALIASES)
 }
+
+
+def shell_named(name: str | None) -> Shell | None:
+    """The shell called `name` (or one of its aliases), or None."""
+    return _BY_NAME.get(name or "")

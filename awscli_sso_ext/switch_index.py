@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from awscli_sso_ext import environment, tokens
-from awscli_sso_ext.shells import FORMATS, UnrepresentableValueError
+from awscli_sso_ext.shells import SHELLS, UnrepresentableValueError
 
 try:
     import fcntl
@@ -42,12 +42,7 @@ except ImportError:  # Windows: concurrent writers are not serialised, renames s
     fcntl = None  # type: ignore[assignment]
 
 FORMAT_LINE = "awscli-sso-ext switch index 1"
-INDEX_FILES = {
-    "bash": "switch.bash",
-    "zsh": "switch.zsh",
-    "fish": "switch.fish",
-    "powershell": "switch.ps1",
-}
+INDEX_FILES = {name: f"switch.{shell.extension}" for name, shell in SHELLS.items()}
 SEAL_FILE = "switch.seal"
 CODE_PREFIX = "code-"
 _CODE_DIGITS = 32  # of the SHA-256 of the code, in hex: 128 bits
@@ -272,7 +267,7 @@ def _publish(folder: str, files: list, entries: list, logins: dict, watched: dic
     token_numbers = {path: number for number, path in enumerate(token_files, 1)}
     try:
         for shell, file_name in INDEX_FILES.items():
-            output_format = FORMATS[shell]
+            output_format = SHELLS[shell].format
             unset_code = _code_file(folder, sealed, code_files, output_format, _unset_environment())
             names, codes, numbers = [], [], []
             for entry in entries:

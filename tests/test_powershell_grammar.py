@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_shells import QUOTING_TABLE
 
-from awscli_sso_ext.shells import FORMATS
+from awscli_sso_ext.shells import FORMATS, SHELLS
 
 PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
 POWERSHELL_FILES = sorted((ROOT / "shell").glob("*.ps1"))
@@ -172,3 +172,20 @@ def test_the_commands_golden_powershell_output_is_literal_assignments_and_remova
         assert shape[0] == "command" or shape[2] is not None, shape
         if shape[0] == "command":
             assert re.fullmatch(REMOVAL.format(r"AWS_[A-Z_]+"), shape[1]), shape
+
+
+@pytest.mark.parametrize("folder", ["/opt/bin", *QUOTING_TABLE, HOSTILE_NAME], ids=repr)
+def test_the_lines_setup_writes_in_the_powershell_profile_hold_the_folder_verbatim(folder):
+    shell = SHELLS["powershell"]
+    hook = f"{folder}/awscli-sso-ext.ps1"
+    text = f"{shell.path_prepend_line(folder)}\n{shell.rc_line(hook)}\n"
+    source = text.encode("utf-8")
+    assert grammar_problems(source) == [], text
+    tree = list(nodes(parse(source)))
+    assert not [n for n in tree if n.type.startswith("expandable")], text
+    literals = [unquoted(text_of(n, source)) for n in tree if n.type == "string_literal"]
+    assert literals == [folder, folder, hook], text
+    assignments = [
+        text_of(n.children[0], source) for n in tree if n.type == "assignment_expression"
+    ]
+    assert assignments == ["$env:PATH"]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shlex
 import signal
 import sys
 import threading
 
+from ..errors import EXIT_FAILED, EXIT_INTERRUPTED
+from ..shells import FORMATS
 from . import Sandbox, company_organisation, default_organisation
-
-EXIT_INTERRUPTED = 130
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -47,12 +46,11 @@ def main(argv: list[str] | None = None) -> int:
         sandbox.start()
     except OSError as error:
         print(f"sandbox: can't listen on 127.0.0.1:{arguments.port}: {error}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        for name, value in sandbox.endpoint_environment().items():
-            print(f"export {name}={shlex.quote(value)}", flush=True)
+        print(FORMATS["bash"].render(sandbox.endpoint_environment()), end="", flush=True)
         organisation = sandbox.organisation
         print(
             f"Sandbox Identity Center at {sandbox.url} (start URL {organisation.start_url}, "

@@ -126,6 +126,7 @@ class _EnvironmentCommand(BasicCommand):
             open_browser=not parsed_args.no_browser,
             stderr=self._stderr,
             settings=self._settings,
+            use_device_code=parsed_args.use_device_code,
         )
 
     def _check_role(self, profile, token) -> None:
@@ -150,7 +151,7 @@ class _EnvironmentCommand(BasicCommand):
         from botocore.exceptions import TokenRetrievalError, UnauthorizedSSOTokenError
 
         from awscli_sso_ext.credentials import role_credentials
-        from awscli_sso_ext.login import DeviceLogin, current_token
+        from awscli_sso_ext.login import current_token, login_for
 
         refused = current_token(profile.sso)  # what botocore is about to present
         try:
@@ -158,7 +159,7 @@ class _EnvironmentCommand(BasicCommand):
         except (UnauthorizedSSOTokenError, TokenRetrievalError):
             if parsed_args.no_login:
                 raise
-        DeviceLogin(
+        login_for(
             self._profile_session(profile.name),
             profile.name,
             profile.sso,
@@ -166,6 +167,7 @@ class _EnvironmentCommand(BasicCommand):
             stderr=self._stderr,
             refused=refused,
             settings=self._settings,
+            use_device_code=parsed_args.use_device_code,
         ).run()
         return role_credentials(self._profile_session(profile.name))
 
@@ -252,6 +254,16 @@ _LOGIN_OPTIONS = (
             "stderr either way.</p>"
         ),
     },
+    {
+        "name": "use-device-code",
+        "action": "store_true",
+        "help_text": (
+            "<p>Log in with a code approved on any device (the device authorization flow) "
+            "instead of a browser coming back to this machine (the authorization code flow "
+            "with PKCE). The code is used anyway for legacy profiles, over SSH, in a "
+            "container and without a graphical display, unless BROWSER names a browser.</p>"
+        ),
+    },
 )
 
 
@@ -291,7 +303,10 @@ class SsoSwitchCommand(_EnvironmentCommand):
         "(~/.local/state by default). Without a terminal, a profile must be named (exit "
         "status 2)."
     )
-    SYNOPSIS = "aws sso-switch [PROFILE | -] [--unset] [--verify] [--no-login] [--no-browser]"
+    SYNOPSIS = (
+        "aws sso-switch [PROFILE | -] [--unset] [--verify] [--no-login] [--no-browser] "
+        "[--use-device-code]"
+    )
     ARG_TABLE = [
         {
             "name": "profile_name",
@@ -432,7 +447,7 @@ class SsoEnvCommand(_EnvironmentCommand):
     )
     SYNOPSIS = (
         "aws sso-env [--profile PROFILE] [--format FORMAT] [--credentials] [--unset] "
-        "[--no-login] [--no-browser]"
+        "[--no-login] [--no-browser] [--use-device-code]"
     )
 
     @property

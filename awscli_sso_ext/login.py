@@ -1,4 +1,4 @@
-"""Device-authorization login to IAM Identity Center, cached where `aws sso login` caches."""
+"""One login at a time per SSO session, cached where `aws sso login` caches; the device flow."""
 
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ def ensure_login(
     open_browser: bool,
     stderr,
     settings=None,
+    use_device_code: bool = False,
 ) -> tuple[tokens.Token, bool]:
     """(a token good for the next 15 minutes or renewable by botocore, whether we logged in
     for it). No network call at all when the cached token is good."""
@@ -59,15 +60,42 @@ def ensure_login(
         raise LoginNeeded(
             _lapsed(profile_name, token, now), f"Log in with: {login_command(profile_name)}"
         )
-    login = DeviceLogin(
+    login = login_for(
         session,
         profile_name,
         target,
         open_browser=open_browser,
         stderr=stderr,
         settings=settings,
+        use_device_code=use_device_code,
     )
     return login.run(), login.logged_in
+
+
+def login_for(
+    session,
+    profile_name: str,
+    target: SsoTarget,
+    *,
+    open_browser: bool,
+    stderr,
+    refused: tokens.Token | None = None,
+    settings=None,
+    use_device_code: bool = False,
+) -> Login:
+    """The login that fits here: PKCE in a browser that can reach this machine's loopback,
+    else the device code, which says why (login_flow.device_code_reason)."""
+    from awscli_sso_ext.login_flow import device_code_reason
+
+    reason = device_code_reason(target, use_device_code=use_device_code)
+    options = {"open_browser": open_browser, "stderr": stderr, "refused": refused}
+    if reason is None:
+        from awscli_sso_ext.pkce import PkceLogin, supported
+
+        if supported(session):
+            return PkceLogin(session, profile_name, target, settings=settings, **options)
+        reason = "this AWS CLI's botocore predates the authorization code flow (PKCE)"
+    return DeviceLogin(session, profile_name, target, settings=settings, reason=reason, **options)
 
 
 def _lapsed(profile_name: str, token: tokens.Token | None, now: datetime) -> str:
@@ -86,8 +114,9 @@ def _lapsed(profile_name: str, token: tokens.Token | None, now: datetime) -> str
     )
 
 
-class DeviceLogin:
-    """One run of the OAuth device authorization flow against the host's botocore.
+class Login:
+    """One login against the host's botocore, under the cache lock of its token file, the
+    flow (_log_in) being the subclass's.
 
     `refused`: the token the service has just refused; a token in the cache that is another
     one (a sibling process logged in or renewed meanwhile) is used instead of logging in.
@@ -166,29 +195,7 @@ class DeviceLogin:
         )
 
     def _log_in(self) -> tokens.Token:
-        client = self._client()
-        registration = self._registration(client)
-        authorization = client.start_device_authorization(
-            clientId=registration.client_id,
-            clientSecret=registration.client_secret,
-            startUrl=self._target.start_url,
-        )
-        url = self._show(authorization)
-        answer = self._poll(client, registration, authorization, url)
-        now = utc_now()
-        token = tokens.Token(
-            access_token=answer["accessToken"],
-            expires_at=now + timedelta(seconds=answer["expiresIn"]),
-            start_url=self._target.start_url,
-            region=self._target.sso_region,
-        )
-        if self._target.session_name is not None:
-            # What botocore needs to refresh the token by itself later.
-            token.client_id = registration.client_id
-            token.client_secret = registration.client_secret
-            token.registration_expires_at = registration.expires_at
-            token.refresh_token = answer.get("refreshToken")
-        return token
+        raise NotImplementedError
 
     def _registration(self, client) -> tokens.Registration:
         target = self._target
@@ -199,25 +206,85 @@ class DeviceLogin:
             cached = tokens.read_registration(path)
         except tokens.CacheFileError:
             cached = None
-        if cached is not None and cached.is_valid_at(utc_now()):
+        if cached is not None and self._reuses(cached):
             return cached
         name = target.session_name or str(int(time.time()))
         request: dict[str, Any] = {"clientName": f"botocore-client-{name}", "clientType": "public"}
-        if target.registration_scopes:
-            request["scopes"] = list(target.registration_scopes)
+        request.update(self._registration_request())
         answer = client.register_client(**request)
         registration = tokens.Registration(
             client_id=answer["clientId"],
             client_secret=answer["clientSecret"],
             expires_at=datetime.fromtimestamp(answer["clientSecretExpiresAt"], timezone.utc),
-            scopes=list(target.registration_scopes) if target.registration_scopes else None,
+            scopes=request.get("scopes"),
+            grant_types=request.get("grantTypes"),
         )
         tokens.write_json_atomically(path, registration.to_dict())
         return registration
 
-    def _show(self, authorization: dict) -> str:
+    def _reuses(self, registration: tokens.Registration) -> bool:
+        """Whether this flow can use the cached `registration`."""
+        return registration.is_valid_at(utc_now())
+
+    def _registration_request(self) -> dict[str, Any]:
+        """What RegisterClient gets besides the client's name and type."""
+        scopes = self._target.registration_scopes
+        return {"scopes": list(scopes)} if scopes else {}
+
+    def _open(self, url: str) -> None:
+        """Open `url` in a browser unless told not to; say so when none could start."""
         from awscli_sso_ext.browser import open_browser
 
+        if not self._open_browser:
+            return
+        not_opened = open_browser(url)
+        if not_opened:
+            self._stderr.write(
+                f"No browser is started ({not_opened}): open the address above on any "
+                "device with a browser.\n"
+            )
+
+    def _token(self, answer: dict, registration: tokens.Registration) -> tokens.Token:
+        """The cache's token from CreateToken's `answer`; for an sso-session with what
+        botocore needs to refresh it by itself later."""
+        token = tokens.Token(
+            access_token=answer["accessToken"],
+            expires_at=utc_now() + timedelta(seconds=answer["expiresIn"]),
+            start_url=self._target.start_url,
+            region=self._target.sso_region,
+        )
+        if self._target.session_name is not None:
+            token.client_id = registration.client_id
+            token.client_secret = registration.client_secret
+            token.registration_expires_at = registration.expires_at
+            token.refresh_token = answer.get("refreshToken")
+        return token
+
+
+class DeviceLogin(Login):
+    """The OAuth device authorization flow: a code shown here, approved on any device.
+
+    `reason`: why this flow and not PKCE, said in one line when the login starts."""
+
+    def __init__(self, *args, reason: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._reason = reason
+
+    def _log_in(self) -> tokens.Token:
+        if self._reason:
+            self._stderr.write(f"Logging in with a device code: {self._reason}.\n")
+        client = self._client()
+        registration = self._registration(client)
+        authorization = client.start_device_authorization(
+            clientId=registration.client_id,
+            clientSecret=registration.client_secret,
+            startUrl=self._target.start_url,
+        )
+        url = self._show(authorization)
+        answer = self._poll(client, registration, authorization, url)
+        return self._token(answer, registration)
+
+    def _show(self, authorization: dict) -> str:
         url = authorization.get("verificationUriComplete") or authorization["verificationUri"]
         self._stderr.write(
             f"Log in to {self._target.start_url} for the profile {self._profile_name!r}:\n"
@@ -225,13 +292,7 @@ class DeviceLogin:
             f"  and check that the code shown there is {authorization['userCode']}\n"
         )
         self._stderr.flush()
-        if self._open_browser:
-            not_opened = open_browser(url)
-            if not_opened:
-                self._stderr.write(
-                    f"No browser is started ({not_opened}): open the address above on any "
-                    "device with a browser.\n"
-                )
+        self._open(url)
         return url
 
     def _poll(self, client, registration, authorization: dict, url: str) -> dict:
@@ -239,7 +300,8 @@ class DeviceLogin:
         expiry (the last poll is at that moment)."""
         interval = authorization.get("interval") or 5
         expires_at = self._clock() + authorization["expiresIn"]
-        line = WaitingLine(self._stderr, authorization["userCode"], url, expires_at, self._clock)
+        waiting_for = f"approval of code {authorization['userCode']} at {url}"
+        line = WaitingLine(self._stderr, waiting_for, expires_at, self._clock)
         try:
             while True:
                 try:

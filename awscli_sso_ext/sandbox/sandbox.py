@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .authorize_page import AuthorizePage
 from .calls import Call, RequestLog
 from .device_page import DevicePage
 from .dispatch import Dispatcher
@@ -22,7 +23,9 @@ class Sandbox:
 
     `approve_after`: seconds after StartDeviceAuthorization at which a login is approved by
     the organisation's first user; None leaves it pending until approve(), or until a
-    browser opens its verificationUriComplete. `lifetimes` may be changed while running.
+    browser opens its verificationUriComplete. With it set, `/authorize` (the PKCE flow)
+    consents at once; with None it shows a consent page with Allow and Deny links.
+    `lifetimes` may be changed while running.
     """
 
     def __init__(
@@ -37,7 +40,13 @@ class Sandbox:
         self.lifetimes = lifetimes or Lifetimes()
         self._center = IdentityCenter(self.organisation, self.lifetimes)
         self._center.approve_after = approve_after
-        operations = Oidc.operations + Portal.operations + Sts.operations + DevicePage.operations
+        operations = (
+            Oidc.operations
+            + Portal.operations
+            + Sts.operations
+            + DevicePage.operations
+            + AuthorizePage.operations
+        )
         self.faults = Faults(operations)
         self._log = RequestLog()
         self._port = port
@@ -52,6 +61,7 @@ class Sandbox:
             Portal(self._center),
             Sts(self._center),
             DevicePage(self._center),
+            AuthorizePage(self._center),
         )
         self._dispatcher = Dispatcher(services, self.faults, self._log)
         server.serve(self._dispatcher.answer)

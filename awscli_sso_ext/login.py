@@ -145,6 +145,9 @@ class Login:
         self._clock = clock
         self._settings = settings
         self.logged_in = False  # whether run() logged in (rather than finding a token)
+        # Where the login goes: the portal behind a vanity start URL, and its region.
+        self._issuer_url = target.start_url
+        self._region = target.sso_region
 
     def run(self) -> tokens.Token:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -162,6 +165,7 @@ class Login:
                     f"The SSO session of the profile {self._profile_name!r} was not accepted; "
                     "logging in again.\n"
                 )
+            self._resolve_start_url()
             try:
                 token = self._log_in()
             except (BotoCoreError, ClientError) as error:
@@ -190,17 +194,39 @@ class Login:
 
         return self._session.create_client(
             "sso-oidc",
-            region_name=self._target.sso_region,
+            region_name=self._region,
             config=Config(signature_version=UNSIGNED),
         )
 
     def _log_in(self) -> tokens.Token:
         raise NotImplementedError
 
+    def _resolve_start_url(self) -> None:
+        """Follow a start URL on a custom domain to its AWS portal, taking the portal's region
+        when it says one (as CLI v2 2.35.13+ does); an AWS start URL stays as it is."""
+        from awscli_sso_ext.vanity import resolve
+
+        target = self._target
+        where = f"{target.login_section} of {target.config_file}"
+        timeout = self._settings.connect_timeout if self._settings is not None else 10
+        ca_bundle = self._session.get_config_variable("ca_bundle")
+        resolved = resolve(
+            target.start_url, target.sso_region, where=where, timeout=timeout, ca_bundle=ca_bundle
+        )
+        if resolved.start_url != target.start_url:
+            self._stderr.write(f"The start URL {target.start_url} leads to {resolved.start_url}.\n")
+        if resolved.region != target.sso_region:
+            self._stderr.write(
+                f"Its portal is in {resolved.region}, not in {target.sso_region} as sso_region "
+                f"in {where} says: logging in there. Set sso_region = {resolved.region} to "
+                "match, so the CLI and SDKs ask the right region too.\n"
+            )
+        self._issuer_url, self._region = resolved.start_url, resolved.region
+
     def _registration(self, client) -> tokens.Registration:
         target = self._target
         path = tokens.registration_path(
-            target.start_url, target.sso_region, target.session_name, target.registration_scopes
+            target.start_url, self._region, target.session_name, target.registration_scopes
         )
         try:
             cached = tokens.read_registration(path)
@@ -251,7 +277,7 @@ class Login:
             access_token=answer["accessToken"],
             expires_at=utc_now() + timedelta(seconds=answer["expiresIn"]),
             start_url=self._target.start_url,
-            region=self._target.sso_region,
+            region=self._region,
         )
         if self._target.session_name is not None:
             token.client_id = registration.client_id
@@ -278,7 +304,7 @@ class DeviceLogin(Login):
         authorization = client.start_device_authorization(
             clientId=registration.client_id,
             clientSecret=registration.client_secret,
-            startUrl=self._target.start_url,
+            startUrl=self._issuer_url,
         )
         url = self._show(authorization)
         answer = self._poll(client, registration, authorization, url)

@@ -96,7 +96,7 @@ class PkceLogin(Login):
         return {
             "grantTypes": list(GRANT_TYPES),
             "redirectUris": [REGISTERED_REDIRECT_URI],
-            "issuerUrl": self._target.start_url,
+            "issuerUrl": self._issuer_url,
             "scopes": self._scopes(),
         }
 

@@ -445,6 +445,7 @@ def test_the_browser_is_opened_with_the_verification_address(world, tmp_path):
     result = world(
         "sso-switch",
         "dev",
+        "--use-device-code",
         AWS_SSO_EXT_SHELL="bash",
         BROWSER=str(browser),
         LD_LIBRARY_PATH="/frozen-build/lib",

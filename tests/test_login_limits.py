@@ -177,7 +177,7 @@ def test_ten_callers_on_a_revoked_session_cause_one_login_and_one_browser(world,
     world.sandbox.revoke_tokens()
     world.sandbox.clear_calls()
     browser, opened = recording_browser(tmp_path)
-    args = ("sso-env", "--profile", "dev", "--credentials", "--format", "json")
+    args = ("sso-env", "--profile", "dev", "--credentials", "--format", "json", "--use-device-code")
     results = run_at_once(world, CALLERS, *args, BROWSER=str(browser))
     assert [status for status, _, _ in results] == [0] * CALLERS, results
     assert len(world.sandbox.calls("StartDeviceAuthorization")) == 1
@@ -191,7 +191,7 @@ def test_ten_callers_racing_to_renew_one_session_need_no_login(world, tmp_path):
     age_token(cache(world.home) / SESSION_TOKEN, -5)  # expired: each caller wants to renew it
     world.sandbox.clear_calls()
     browser, opened = recording_browser(tmp_path)
-    args = ("sso-env", "--profile", "dev", "--credentials", "--format", "json")
+    args = ("sso-env", "--profile", "dev", "--credentials", "--format", "json", "--use-device-code")
     results = run_at_once(world, CALLERS, *args, BROWSER=str(browser))
     assert [status for status, _, _ in results] == [0] * CALLERS, results
     renewals = [

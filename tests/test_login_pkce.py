@@ -10,8 +10,16 @@ from pathlib import Path
 
 import pytest
 from conftest import V2_AWS, clean_environment, require
-from test_login import DEV, SESSION_TOKEN, START_URL, age_token, cache, caller, other_cli
-from test_login import world  # noqa: F401 -- world is a fixture
+from test_login import (
+    DEV,
+    SESSION_TOKEN,
+    START_URL,
+    age_token,
+    cache,
+    caller,
+    other_cli,
+    world,  # noqa: F401 -- world is a fixture
+)
 
 STANDIN = Path(__file__).with_name("browser_standin.py")
 HEADLESS = {"DISPLAY": "", "WAYLAND_DISPLAY": "", "SSH_CONNECTION": "", "SSH_TTY": ""}
@@ -155,7 +163,7 @@ def test_the_consent_page_is_followed_like_a_user_clicking_allow(world, tmp_path
 def test_the_device_code_where_pkce_cannot_work_said_in_one_line(
     world, tmp_path, profile, args, settings, reason
 ):
-    environment, record = standin(tmp_path)
+    environment, _record = standin(tmp_path)
     result = switch(world, profile, *args, **{**environment, **settings})
     stderr = result.stderr.decode()
     assert result.returncode == 0, stderr

@@ -16,6 +16,7 @@ from .portal import Portal
 from .rulesets import write_data_path
 from .server import LoopbackServer
 from .sts import Sts
+from .vanity_host import VanityHost
 
 
 class Sandbox:
@@ -52,6 +53,7 @@ class Sandbox:
         self._port = port
         self._server: LoopbackServer | None = None
         self._dispatcher: Dispatcher | None = None
+        self._vanity_hosts: list[VanityHost] = []
 
     def start(self) -> Sandbox:
         server = LoopbackServer(self._port)
@@ -69,6 +71,8 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
+        while self._vanity_hosts:
+            self._vanity_hosts.pop().stop()
         if self._server is not None and self._dispatcher is not None:
             self._dispatcher.stopping.set()
             self._server.stop()
@@ -93,6 +97,13 @@ class Sandbox:
             "AWS_ENDPOINT_URL_SSO_OIDC": self.url,
             "AWS_ENDPOINT_URL_STS": self.url,
         }
+
+    def vanity_host(self, folder: str | Path, allow_head: bool = True) -> VanityHost:
+        """A custom-domain start URL (https://localhost:PORT/start, its certificate written in
+        `folder`) that redirects to the organisation's start URL; stopped with the sandbox."""
+        host = VanityHost(Path(folder), self.organisation.start_url + "/", allow_head)
+        self._vanity_hosts.append(host)
+        return host
 
     def write_data_path(self, directory: str | Path) -> Path:
         """Write an AWS_DATA_PATH folder whose endpoint rule sets send sso, sso-oidc and sts

@@ -1,0 +1,110 @@
+"""Start URLs on a custom domain: followed to the AWS portal, whose region is taken."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import HEADLESS, LOOPBACK_GUARD
+
+from awscli_sso_ext import tokens
+
+PORTAL = "https://ssoins-7223a5e8f1c3b9d2.portal.us-east-2.app.aws"
+DEV = "104729384756"
+
+
+@pytest.fixture
+def vanity(aws_cli, home, tmp_path):
+    """(run, sandbox, vanity host): a sandbox whose portal is in us-east-2, and a config
+    whose sso-session names the custom domain and eu-west-1."""
+    from awscli_sso_ext.sandbox import Sandbox, default_organisation
+
+    guard = tmp_path / "guard"
+    guard.mkdir()
+    (guard / "sitecustomize.py").write_text(LOOPBACK_GUARD)
+    organisation = replace(default_organisation(), start_url=PORTAL, region="us-east-2")
+    with Sandbox(organisation, approve_after=0) as sandbox:
+        host = sandbox.vanity_host(tmp_path / "tls")
+        aws_cli.write_config(
+            home,
+            f"[profile dev]\nsso_session = corp\nsso_account_id = {DEV}\n"
+            "sso_role_name = ReadOnlyAccess\n\n"
+            f"[sso-session corp]\nsso_start_url = {host.url}\nsso_region = eu-west-1\n"
+            "sso_registration_scopes = sso:account:access\n",
+        )
+        environment = {
+            **sandbox.endpoint_environment(),
+            **HEADLESS,
+            "AWS_DATA_PATH": str(sandbox.write_data_path(tmp_path / "data")),
+            "AWS_CA_BUNDLE": host.ca_bundle,
+            "PYTHONPATH": str(guard),
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_SSO_EXT_SHELL": "bash",
+        }
+
+        def run(*args, **extra):
+            return aws_cli.run(home, *args, env={**environment, **extra})
+
+        yield run, sandbox, host
+
+
+def test_a_vanity_start_url_is_resolved_and_its_region_taken(vanity, home):
+    run, sandbox, host = vanity
+    result = run("sso-switch", "dev")
+    stderr = result.stderr.decode()
+    assert result.returncode == 0, stderr
+    assert host.requests == [("HEAD", "/start")]
+    assert f"The start URL {host.url} leads to {PORTAL}." in stderr
+    assert "Its portal is in us-east-2, not in eu-west-1" in stderr
+    (start,) = sandbox.calls("StartDeviceAuthorization")
+    assert start.params["startUrl"] == PORTAL  # the resolved URL, as CLI v2 sends it
+    # Cached where the CLI caches it: under the session's name, the configured URL inside.
+    cached = home / ".aws" / "sso" / "cache" / (tokens.token_cache_key(host.url, "corp") + ".json")
+    written = json.loads(cached.read_text())
+    assert written["startUrl"] == host.url and written["region"] == "us-east-2"
+    registration = tokens.registration_path(
+        host.url, "us-east-2", "corp", ["sso:account:access"], str(cached.parent)
+    )
+    assert json.loads(Path(registration).read_text())["clientId"] == written["clientId"]
+    assert "export AWS_PROFILE=dev" in result.stdout.decode().splitlines()
+
+
+def test_get_is_tried_when_head_is_refused(vanity, home, tmp_path):
+    run, sandbox, first = vanity
+    host = sandbox.vanity_host(tmp_path / "tls-get", allow_head=False)
+    config = home / ".aws" / "config"
+    config.write_text(config.read_text().replace(first.url, host.url))
+    result = run("sso-switch", "dev", AWS_CA_BUNDLE=host.ca_bundle)
+    assert result.returncode == 0, result.stderr.decode()
+    assert host.requests == [("HEAD", "/start"), ("GET", "/start")]
+    assert sandbox.calls("StartDeviceAuthorization")[0].params["startUrl"] == PORTAL
+
+
+def test_a_vanity_host_whose_certificate_is_not_trusted_fails_and_saves_nothing(vanity, home):
+    run, sandbox, host = vanity
+    result = run("sso-switch", "dev", AWS_CA_BUNDLE="")  # its certificate is not trusted
+    stderr = result.stderr.decode()
+    assert result.returncode == 1, stderr
+    assert f"The start URL {host.url} can't be reached to find its AWS access portal" in stderr
+    assert result.stdout == b"" and not sandbox.calls("StartDeviceAuthorization")
+    assert not list((home / ".aws" / "sso" / "cache").glob("*.json"))
+
+
+@pytest.mark.parametrize(
+    "start_url",
+    ["http://sso.example.com/start", "sso.example.com/start"],
+    ids=["http", "no-scheme"],
+)
+def test_a_start_url_that_is_not_https_is_refused_before_any_request(vanity, home, start_url):
+    run, sandbox, host = vanity
+    config = home / ".aws" / "config"
+    config.write_text(config.read_text().replace(host.url, start_url))
+    before = sorted(str(p) for p in (home / ".aws").rglob("*"))
+    result = run("sso-switch", "dev")
+    stderr = result.stderr.decode()
+    assert result.returncode == 2, stderr
+    assert "sso_start_url" in stderr and "https://" in stderr and start_url in stderr
+    assert result.stdout == b"" and not sandbox.calls() and not host.requests
+    assert sorted(str(p) for p in (home / ".aws").rglob("*")) == before

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import V2_AWS, clean_environment, require
+from conftest import HEADLESS, V2_AWS, clean_environment, require
 from test_login import (
     DEV,
     SESSION_TOKEN,
@@ -22,7 +29,7 @@ from test_login import (
 )
 
 STANDIN = Path(__file__).with_name("browser_standin.py")
-HEADLESS = {"DISPLAY": "", "WAYLAND_DISPLAY": "", "SSH_CONNECTION": "", "SSH_TTY": ""}
+NO_SSH = {"SSH_CONNECTION": "", "SSH_TTY": ""}
 
 
 def standin(tmp_path: Path, **settings: str) -> tuple[dict, Path]:
@@ -30,6 +37,7 @@ def standin(tmp_path: Path, **settings: str) -> tuple[dict, Path]:
     record = tmp_path / "pages"
     environment = {
         **HEADLESS,
+        **NO_SSH,
         "BROWSER": f"{sys.executable} {STANDIN}",
         "STANDIN_RECORD": str(record),
         **settings,
@@ -185,3 +193,153 @@ def test_debian_v2_whose_botocore_predates_pkce_falls_back_to_the_device_code(wo
     assert result.returncode == 0, stderr
     assert "predates the authorization code flow (PKCE)" in stderr
     assert len(world.sandbox.calls("StartDeviceAuthorization")) == 1
+
+
+def waiting_browser(tmp_path: Path) -> tuple[str, Path]:
+    """A BROWSER that only writes down the address it got (the user never comes back)."""
+    seen = tmp_path / "address"
+    script = tmp_path / "idle-browser"
+    script.write_text(f'#!/bin/sh\nprintf "%s" "$1" >{seen}.tmp && mv {seen}.tmp {seen}\n')
+    script.chmod(0o755)
+    return str(script), seen
+
+
+def address_seen(seen: Path, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while not seen.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return seen.read_text()
+
+
+@ON_V1
+def test_three_pkce_logins_at_once_ask_the_browser_once(world, tmp_path):
+    environment, _record = standin(tmp_path)
+    commands = [str(world.cli.executable), "sso-switch", "dev"]
+    env = clean_environment(world.home, **{**world.environment, **environment})
+    env["AWS_SSO_EXT_SHELL"] = "bash"
+    processes = [
+        subprocess.Popen(commands, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    results = [process.communicate(timeout=60) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], results
+    assert len(world.sandbox.calls("Authorize")) == 1
+    assert len(world.sandbox.calls("CreateToken")) == 1
+
+
+@ON_V1
+def test_ctrl_c_while_the_browser_is_out_changes_nothing_and_closes_the_port(world, tmp_path):
+    browser, seen = waiting_browser(tmp_path)
+    process = subprocess.Popen(
+        [str(world.cli.executable), "sso-switch", "dev"],
+        env=clean_environment(
+            world.home,
+            **{**world.environment, **NO_SSH, "BROWSER": browser},
+            AWS_SSO_EXT_SHELL="bash",
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    redirect_uri = parse_qs(urlsplit(address_seen(seen)).query)["redirect_uri"][0]
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr.decode()
+    assert stdout == b"" and "Traceback" not in stderr.decode()
+    assert not (cache(world.home) / SESSION_TOKEN).exists()
+    with pytest.raises(urllib.error.URLError):  # nobody listens there any more
+        urllib.request.urlopen(redirect_uri + "?code=x&state=y", timeout=5)
+
+
+@ON_V1
+def test_the_listener_ignores_what_is_not_its_answer_then_takes_the_real_one(world, tmp_path):
+    """Other paths, a request without code or state, and the real redirect last."""
+    browser, seen = waiting_browser(tmp_path)
+    process = subprocess.Popen(
+        [str(world.cli.executable), "sso-switch", "dev"],
+        env=clean_environment(
+            world.home,
+            **{**world.environment, **NO_SSH, "BROWSER": browser},
+            AWS_SSO_EXT_SHELL="bash",
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    address = address_seen(seen)
+    redirect_uri = parse_qs(urlsplit(address).query)["redirect_uri"][0]
+    assert urlsplit(redirect_uri).hostname == "127.0.0.1"
+    base = redirect_uri.rsplit("/oauth/callback", 1)[0]
+    for wrong, status in ((base + "/favicon.ico", 404), (redirect_uri + "?hello=1", 400)):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(wrong, timeout=5)
+        assert refused.value.code == status
+    page = urllib.request.urlopen(address, timeout=10).read().decode()  # follows the redirect
+    assert "You can close this tab" in page
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    assert "export AWS_PROFILE=dev" in stdout.decode().splitlines()
+
+
+def test_a_browser_that_never_comes_back_times_out_with_a_message(
+    sandbox_environment, home, monkeypatch, tmp_path
+):
+    """In-process, on a clock that jumps five minutes a look: the real listener gives up."""
+    import botocore.session
+
+    from awscli_sso_ext.errors import OperationFailed
+    from awscli_sso_ext.pkce import PkceLogin
+    from awscli_sso_ext.profiles import SsoTarget
+
+    sandbox, environment = sandbox_environment
+    for name, value in {**environment, "HOME": str(home)}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    now = [1000.0]
+
+    def clock():
+        now[0] += 300
+        return now[0]
+
+    target = SsoTarget(DEV, "ReadOnlyAccess", START_URL, "eu-west-1", "corp")
+    stderr = io.StringIO()
+    login = PkceLogin(
+        botocore.session.Session(), "dev", target, open_browser=False, stderr=stderr, clock=clock
+    )
+    with pytest.raises(OperationFailed, match="not finished in the browser within 10 minutes"):
+        login.run()
+    assert "open http://127.0.0.1:" in stderr.getvalue()
+    assert "Waiting for the browser to come back to http://127.0.0.1:" in stderr.getvalue()
+    assert (
+        not sandbox.calls("CreateToken")
+        and not (home / ".aws" / "sso" / "cache" / SESSION_TOKEN).exists()
+    )
+
+
+@pytest.mark.parametrize(
+    ("environ", "markers", "expected"),
+    [
+        ({"DISPLAY": ":0"}, (), None),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, (), None),
+        ({"DISPLAY": ":0", "SSH_CONNECTION": "1 2 3 4"}, (), "SSH session"),
+        ({"DISPLAY": ":0", "BROWSER": "x", "SSH_TTY": "/dev/pts/1"}, (), "SSH session"),
+        ({}, (), "no graphical display"),
+        ({"BROWSER": "my-browser"}, (), None),
+        ({"DISPLAY": ":0"}, ("MARKER",), "in a container"),
+        ({"DISPLAY": ":0", "container": "podman"}, (), "in a container"),
+        ({"DISPLAY": ":0", "KUBERNETES_SERVICE_HOST": "10.0.0.1"}, (), "in a container"),
+        ({"BROWSER": "code-forwarder", "container": "docker"}, (), None),
+    ],
+)
+def test_which_flow_fits_here(tmp_path, environ, markers, expected):
+    from awscli_sso_ext.login_flow import device_code_reason
+    from awscli_sso_ext.profiles import SsoTarget
+
+    marker = tmp_path / "dockerenv"
+    marker.touch()
+    files = [str(marker) if name == "MARKER" else name for name in markers]
+    target = SsoTarget(DEV, "ReadOnlyAccess", START_URL, "eu-west-1", "corp")
+    reason = device_code_reason(
+        target, use_device_code=False, environ=environ, platform="linux", marker_files=files
+    )
+    assert reason is None if expected is None else expected in reason
+    legacy = SsoTarget(DEV, "ReadOnlyAccess", START_URL, "eu-west-1", None)
+    assert "legacy" in device_code_reason(legacy, use_device_code=False, environ=environ)

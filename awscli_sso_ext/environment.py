@@ -44,6 +44,10 @@ def profile_environment(profile: Profile, region: str | None = None) -> Environm
     for name, value_of in SSO_METADATA.items():
         environment[name] = value_of(profile.sso) if profile.sso else None
     environment.update(dict.fromkeys(LOGIN_METADATA))
+    if profile.login_session and profile.sso is None:
+        from awscli_sso_ext.login_sessions import prompt_metadata
+
+        environment.update(prompt_metadata(profile.login_session))
     return environment
 
 

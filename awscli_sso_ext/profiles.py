@@ -41,6 +41,7 @@ class Profile:
     name: str
     region: str | None
     sso: SsoTarget | None
+    login_session: str | None = None  # `aws login` (CLI v2 2.32+): the signed-in ARN
 
 
 class ProfileBook:
@@ -89,7 +90,10 @@ class ProfileBook:
                 self._unknown_profile_fix(name),
             )
         return Profile(
-            name=name, region=settings.get("region"), sso=self._sso_target(name, settings)
+            name=name,
+            region=settings.get("region"),
+            sso=self._sso_target(name, settings),
+            login_session=settings.get("login_session") or None,
         )
 
     def suggestions(self, name: str, limit: int = 5) -> list[str]:

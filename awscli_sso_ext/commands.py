@@ -90,6 +90,8 @@ class _EnvironmentCommand(BasicCommand):
                     "has no role credentials to fetch for it.",
                     "Drop --credentials/--verify, or choose an SSO profile.",
                 )
+            if profile.sso_root is not None:
+                env.update(self._root_login(profile.sso_root, parsed_args))
             return env
         try:
             token, logged_in = self._login(profile, parsed_args)
@@ -106,6 +108,22 @@ class _EnvironmentCommand(BasicCommand):
             raise explain(error, profile.name, profile.sso, self._settings) from None
         env.update(self._login_metadata(profile, token))
         return env
+
+    def _root_login(self, root_name: str, parsed_args):
+        """Log in the SSO profile at the root of a role chain when its session has lapsed;
+        the prompt's pointers to that login."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        from awscli_sso_ext.failures import explain
+        from awscli_sso_ext.profiles import check_sso_settings
+
+        root = self._profile_book().get(root_name)
+        check_sso_settings(root.sso)
+        try:
+            token, _logged_in = self._login(root, parsed_args)
+        except (BotoCoreError, ClientError) as error:
+            raise explain(error, root.name, root.sso, self._settings) from None
+        return self._login_metadata(root, token)
 
     def _profile_session(self, profile_name: str):
         """A botocore session for the profile we act on, not for whatever the shell points

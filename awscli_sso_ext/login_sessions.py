@@ -1,4 +1,4 @@
-"""Profiles of `aws login` (CLI v2 2.32+, `login_session = ARN`): their token file, for prompts."""
+"""What the prompt shows of profiles without SSO settings: `aws login` tokens, role ARNs."""
 
 from __future__ import annotations
 
@@ -23,13 +23,21 @@ def token_path(login_session: str) -> str:
 
 def prompt_metadata(login_session: str) -> dict[str, str]:
     """The prompt's variables for a login_session profile, from the config alone (the same
-    for the plugin and the switch index): the token file, and the account and role that an
-    ARN like arn:aws:sts::123456789012:assumed-role/Admin/alice names."""
-    found = {"AWS_SSO_EXT_TOKEN_FILE": token_path(login_session)}
-    parts = login_session.split(":", 5)
+    for the plugin and the switch index): the token file, the account and role."""
+    return {"AWS_SSO_EXT_TOKEN_FILE": token_path(login_session), **identity_of(login_session)}
+
+
+def identity_of(arn: str) -> dict[str, str]:
+    """The prompt's account and role from an ARN (what of them it names): 123456789012 and
+    Admin from arn:aws:sts::123456789012:assumed-role/Admin/alice or
+    arn:aws:iam::123456789012:role/Admin."""
+    found = {}
+    parts = arn.split(":", 5)
     if len(parts) == 6 and parts[4].isdigit():
         found["AWS_SSO_EXT_ACCOUNT"] = parts[4]
         kind, _, rest = parts[5].partition("/")
-        if kind == "assumed-role" and rest:
-            found["AWS_SSO_EXT_ROLE"] = rest.split("/", 1)[0]
+        if kind in ("assumed-role", "role") and rest:
+            found["AWS_SSO_EXT_ROLE"] = (
+                rest.split("/")[-1] if kind == "role" else rest.split("/")[0]
+            )
     return found

@@ -19,9 +19,11 @@ import pytest
 from conftest import HEADLESS, V2_AWS, clean_environment, require
 from test_login import (
     DEV,
+    SESSION_FIELDS,
     SESSION_TOKEN,
     START_URL,
     age_token,
+    boto3_account,
     cache,
     caller,
     other_cli,
@@ -49,6 +51,14 @@ def switch(world, *args: str, **environment: str):
     return world("sso-switch", *args, AWS_SSO_EXT_SHELL="bash", **environment)
 
 
+def switched_with_standin(world, tmp_path: Path) -> str:
+    """stderr of a successful switch to dev, the browser stand-in following the sign-in."""
+    environment, _record = standin(tmp_path)
+    result = switch(world, "dev", **environment)
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stderr.decode()
+
+
 # Debian's v2 2.9 ships a botocore without the PKCE members: it falls back (tested below),
 # and reads and renews what v1 wrote.
 ON_V1 = pytest.mark.parametrize("aws_cli", ["v1"], indirect=True)
@@ -57,10 +67,8 @@ ON_V2 = pytest.mark.parametrize("aws_cli", ["v2"], indirect=True)
 
 @ON_V1
 def test_pkce_login_end_to_end_and_every_client_renews_its_cache(world, tmp_path):
-    environment, record = standin(tmp_path)
-    result = switch(world, "dev", **environment)
-    stderr = result.stderr.decode()
-    assert result.returncode == 0, stderr
+    stderr = switched_with_standin(world, tmp_path)
+    environment, record = standin(tmp_path)  # the same stand-in, and the pages it ended on
     assert "device code" not in stderr and not world.sandbox.calls("StartDeviceAuthorization")
     register = world.sandbox.calls("RegisterClient")[-1].params
     assert register["grantTypes"] == ["authorization_code", "refresh_token"]
@@ -80,16 +88,7 @@ def test_pkce_login_end_to_end_and_every_client_renews_its_cache(world, tmp_path
     assert "200\n" in record.read_text() and "You can close this tab" in record.read_text()
     path = cache(world.home) / SESSION_TOKEN
     written = json.loads(path.read_text())
-    assert set(written) == {
-        "startUrl",
-        "region",
-        "accessToken",
-        "expiresAt",
-        "clientId",
-        "clientSecret",
-        "registrationExpiresAt",
-        "refreshToken",
-    }
+    assert set(written) == SESSION_FIELDS
     assert written["startUrl"] == START_URL and written["region"] == "eu-west-1"
     # Debian's v2 and boto3 use the login, and renew it by themselves once it is due.
     cli, plain = other_cli(world)
@@ -100,18 +99,7 @@ def test_pkce_login_end_to_end_and_every_client_renews_its_cache(world, tmp_path
     assert caller(world, "dev", cli, **plain)["Account"] == DEV
     assert world.sandbox.calls("CreateToken")[-1].params["grantType"] == "refresh_token"
     age_token(path, 5)
-    boto3 = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import boto3; print(boto3.Session(profile_name='dev')"
-            ".client('sts').get_caller_identity()['Account'])",
-        ],
-        env=clean_environment(world.home, **world.environment),
-        capture_output=True,
-        text=True,
-    )
-    assert boto3.stdout.strip() == DEV, boto3.stderr
+    assert boto3_account(world) == DEV
     grants = [call.params["grantType"] for call in world.sandbox.calls("CreateToken")]
     assert grants == ["authorization_code", "refresh_token", "refresh_token"]
     again = switch(world, "dev", **environment)  # a valid login: nothing asked again
@@ -187,10 +175,7 @@ def test_the_device_code_where_pkce_cannot_work_said_in_one_line(
 
 @ON_V2
 def test_debian_v2_whose_botocore_predates_pkce_falls_back_to_the_device_code(world, tmp_path):
-    environment, _record = standin(tmp_path)
-    result = switch(world, "dev", **environment)
-    stderr = result.stderr.decode()
-    assert result.returncode == 0, stderr
+    stderr = switched_with_standin(world, tmp_path)
     assert "predates the authorization code flow (PKCE)" in stderr
     assert len(world.sandbox.calls("StartDeviceAuthorization")) == 1
 
@@ -202,6 +187,16 @@ def waiting_browser(tmp_path: Path) -> tuple[str, Path]:
     script.write_text(f'#!/bin/sh\nprintf "%s" "$1" >{seen}.tmp && mv {seen}.tmp {seen}\n')
     script.chmod(0o755)
     return str(script), seen
+
+
+def switch_with_idle_browser(world, tmp_path: Path) -> tuple[subprocess.Popen, Path]:
+    """A switch to dev running in the background, its browser idle: (process, address file)."""
+    browser, seen = waiting_browser(tmp_path)
+    env = clean_environment(world.home, **{**world.environment, **NO_SSH, "BROWSER": browser})
+    env["AWS_SSO_EXT_SHELL"] = "bash"
+    command = [str(world.cli.executable), "sso-switch", "dev"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return process, seen
 
 
 def address_seen(seen: Path, timeout: float = 30) -> str:
@@ -229,17 +224,7 @@ def test_three_pkce_logins_at_once_ask_the_browser_once(world, tmp_path):
 
 @ON_V1
 def test_ctrl_c_while_the_browser_is_out_changes_nothing_and_closes_the_port(world, tmp_path):
-    browser, seen = waiting_browser(tmp_path)
-    process = subprocess.Popen(
-        [str(world.cli.executable), "sso-switch", "dev"],
-        env=clean_environment(
-            world.home,
-            **{**world.environment, **NO_SSH, "BROWSER": browser},
-            AWS_SSO_EXT_SHELL="bash",
-        ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    process, seen = switch_with_idle_browser(world, tmp_path)
     redirect_uri = parse_qs(urlsplit(address_seen(seen)).query)["redirect_uri"][0]
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=30)
@@ -253,17 +238,7 @@ def test_ctrl_c_while_the_browser_is_out_changes_nothing_and_closes_the_port(wor
 @ON_V1
 def test_the_listener_ignores_what_is_not_its_answer_then_takes_the_real_one(world, tmp_path):
     """Other paths, a request without code or state, and the real redirect last."""
-    browser, seen = waiting_browser(tmp_path)
-    process = subprocess.Popen(
-        [str(world.cli.executable), "sso-switch", "dev"],
-        env=clean_environment(
-            world.home,
-            **{**world.environment, **NO_SSH, "BROWSER": browser},
-            AWS_SSO_EXT_SHELL="bash",
-        ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    process, seen = switch_with_idle_browser(world, tmp_path)
     address = address_seen(seen)
     redirect_uri = parse_qs(urlsplit(address).query)["redirect_uri"][0]
     assert urlsplit(redirect_uri).hostname == "127.0.0.1"

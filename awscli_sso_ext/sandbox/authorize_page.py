@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from html import escape
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from .authcode import AUTHORIZATION_CODE_GRANT, redirect_allowed
-from .device_page import html_page
+from .device_page import WebPage, html_page
 from .errors import ServiceError
 from .identity import IdentityCenter
 from .wire import Request, Response
@@ -31,7 +31,7 @@ def _consent_form(request_id: str, client_name: str) -> str:
     return f"<p>Allow {escape(client_name)} to access your AWS accounts?</p>{links}"
 
 
-class AuthorizePage:
+class AuthorizePage(WebPage):
     """`GET /authorize?...` checks the request and shows the consent page (or, when the
     sandbox approves logins by itself, consents at once); `GET /authorize/consent` answers it
     and redirects the browser to the client's redirect URI with a code or an error."""
@@ -43,13 +43,6 @@ class AuthorizePage:
 
     def operation(self, request: Request) -> str | None:
         return _ROUTES.get(request.path) if request.method == "GET" else None
-
-    def parameters(self, operation: str, request: Request) -> dict[str, Any]:
-        return {name: values[0] for name, values in parse_qs(request.query).items()}
-
-    def error(self, error: ServiceError) -> Response:
-        message = f"<p>{escape(error.message)}</p>"
-        return html_page(error.status, "Sandbox Identity Center", message, error.code)
 
     def call(self, operation: str, params: dict[str, Any], request: Request) -> Response:
         if operation == "Consent":

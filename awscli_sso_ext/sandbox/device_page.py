@@ -25,7 +25,18 @@ def html_page(status: int, title: str, text: str, error: str | None = None) -> R
     return Response(status, page.encode(), "text/html; charset=utf-8", error=error)
 
 
-class DevicePage:
+class WebPage:
+    """What the sandbox's pages share: GET query parameters, errors as an HTML page."""
+
+    def parameters(self, operation: str, request: Request) -> dict[str, Any]:
+        return {name: values[0] for name, values in parse_qs(request.query).items()}
+
+    def error(self, error: ServiceError) -> Response:
+        message = f"<p>{escape(error.message)}</p>"
+        return html_page(error.status, "Sandbox Identity Center", message, error.code)
+
+
+class DevicePage(WebPage):
     """`GET /device?user_code=XXXX-XXXX` approves as the organisation's first user."""
 
     operations: tuple[str, ...] = ("ApproveDevice",)
@@ -35,13 +46,6 @@ class DevicePage:
 
     def operation(self, request: Request) -> str | None:
         return "ApproveDevice" if (request.method, request.path) == ("GET", DEVICE_PAGE) else None
-
-    def parameters(self, operation: str, request: Request) -> dict[str, Any]:
-        return {name: values[0] for name, values in parse_qs(request.query).items()}
-
-    def error(self, error: ServiceError) -> Response:
-        message = f"<p>{escape(error.message)}</p>"
-        return html_page(error.status, "Sandbox Identity Center", message, error.code)
 
     def call(self, operation: str, params: dict[str, Any], request: Request) -> Response:
         user_code = params.get("user_code")

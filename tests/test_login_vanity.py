@@ -108,3 +108,71 @@ def test_a_start_url_that_is_not_https_is_refused_before_any_request(vanity, hom
     assert "sso_start_url" in stderr and "https://" in stderr and start_url in stderr
     assert result.stdout == b"" and not sandbox.calls() and not host.requests
     assert sorted(str(p) for p in (home / ".aws").rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    ("host", "aws", "region"),
+    [
+        ("d-1234567890.awsapps.com", True, None),
+        ("D-1234567890.AWSAPPS.COM.", True, None),
+        ("ssoins-7223a5e8f1c3b9d2.portal.us-east-2.app.aws", True, "us-east-2"),
+        ("ssoins-1.eu-central-1.portal.amazonaws.com", True, "eu-central-1"),
+        ("ssoins-1.cn-north-1.portal.amazonaws.com.cn", True, "cn-north-1"),
+        ("identitycenter.amazonaws.com", True, None),
+        ("evilawsapps.com", False, None),
+        ("d-1234567890.awsapps.com.attacker.example", False, None),
+        ("portal.us-east-2.app.aws.attacker.example", False, None),
+        ("sso.example.com", False, None),
+    ],
+)
+def test_which_hosts_are_the_aws_portal_and_their_region(host, aws, region):
+    from awscli_sso_ext.vanity import is_aws_host, region_of
+
+    assert is_aws_host(host) is aws
+    assert region_of(host) == region
+
+
+@pytest.mark.parametrize(
+    ("target", "problem"),
+    [
+        ("https://login.attacker.example/start", "which is not an https:// address of the AWS"),
+        ("http://d-1234567890.awsapps.com/start", "which is not an https:// address of the AWS"),
+    ],
+    ids=["not-aws", "not-https"],
+)
+def test_a_vanity_url_leading_anywhere_but_the_https_portal_is_refused(tmp_path, target, problem):
+    from awscli_sso_ext.errors import OperationFailed
+    from awscli_sso_ext.sandbox.vanity_host import VanityHost
+    from awscli_sso_ext.vanity import resolve
+
+    host = VanityHost(tmp_path, target)
+    try:
+        with pytest.raises(OperationFailed, match=problem):
+            resolve(host.url, "eu-west-1", where="[sso-session corp]", ca_bundle=host.ca_bundle)
+        assert host.requests == [("HEAD", "/start")]
+    finally:
+        host.stop()
+
+
+def test_a_vanity_host_that_never_answers_is_bounded_by_the_timeout(tmp_path):
+    import socket
+    import time
+
+    from awscli_sso_ext.errors import OperationFailed
+    from awscli_sso_ext.vanity import resolve
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts the connection, never speaks TLS
+    try:
+        began = time.monotonic()
+        with pytest.raises(OperationFailed, match="can't be reached"):
+            resolve(
+                f"https://localhost:{silent.getsockname()[1]}/start",
+                "eu-west-1",
+                where="x",
+                timeout=1,
+            )
+        assert time.monotonic() - began < 10
+    finally:
+        silent.close()

@@ -318,3 +318,30 @@ def test_which_flow_fits_here(tmp_path, environ, markers, expected):
     assert reason is None if expected is None else expected in reason
     legacy = SsoTarget(DEV, "ReadOnlyAccess", START_URL, "eu-west-1", None)
     assert "legacy" in device_code_reason(legacy, use_device_code=False, environ=environ)
+
+
+@ON_V1
+def test_with_no_browser_the_printed_address_is_enough(world, tmp_path):
+    """No browser is started; the user opens the address printed on stderr (urllib here)."""
+    environment, record = standin(tmp_path)
+    env = clean_environment(world.home, **{**world.environment, **environment})
+    env["AWS_SSO_EXT_SHELL"] = "bash"
+    process = subprocess.Popen(
+        [str(world.cli.executable), "sso-switch", "dev", "--no-browser"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    address = ""
+    for raw in process.stderr:
+        line = raw.decode()
+        if line.startswith("  open "):
+            address = line[len("  open ") :].strip()
+            break
+    page = urllib.request.urlopen(address, timeout=10).read().decode()
+    stdout, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    assert "You can close this tab" in page
+    assert "export AWS_PROFILE=dev" in stdout.decode().splitlines()
+    assert not record.exists()  # the stand-in browser was never started

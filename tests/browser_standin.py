@@ -1,11 +1,10 @@
-"""Stands in for a browser: follows a login address with a real HTTP client (urllib).
+"""Stands in for a browser: follows a login address with a real HTTP client (urllib)."""
 
-BROWSER="python browser_standin.py" runs it with the address. Environment:
-  STANDIN_RECORD  a file where each page it ends on is appended (status, then the body)
-  STANDIN_TAMPER  "state": changes the state on the way back to the listener;
-                  "challenge": swaps the code challenge before the authorize page sees it
-  STANDIN_DECISION  "allow" (default) or "deny", clicked on a consent page
-"""
+# BROWSER="python browser_standin.py" runs it with the address. Environment:
+#   STANDIN_RECORD    a file where each page it ends on is appended (status, then the body)
+#   STANDIN_TAMPER    "state": changes the state on the way back to the listener;
+#                     "challenge": swaps the code challenge before the authorize page sees it
+#   STANDIN_DECISION  "allow" (default) or "deny", clicked on a consent page
 
 from __future__ import annotations
 

@@ -278,8 +278,8 @@ _LOGIN_OPTIONS = (
         "help_text": (
             "<p>Log in with a code approved on any device (the device authorization flow) "
             "instead of a browser coming back to this machine (the authorization code flow "
-            "with PKCE). The code is used anyway for legacy profiles, over SSH, in a "
-            "container and without a graphical display, unless BROWSER names a browser.</p>"
+            "with PKCE). The code is used anyway for legacy profiles and over SSH, and in a "
+            "container or without a graphical display unless BROWSER names a browser.</p>"
         ),
     },
 )

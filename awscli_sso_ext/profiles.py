@@ -112,7 +112,7 @@ class ProfileBook:
             if source == seen[-1]:
                 return None  # its own source: its static keys assume the role
             if source in seen:
-                loop = " -> ".join([*seen[seen.index(source) :], source])
+                loop = " -> ".join(repr(link) for link in [*seen[seen.index(source) :], source])
                 raise ConfigError(
                     f"The source_profile settings in {self.config_file} go round in a loop: "
                     f"{loop}.",
@@ -122,7 +122,7 @@ class ProfileBook:
             if source not in self._profiles:
                 raise ConfigError(
                     f"The profile {seen[-1]!r} in {self.config_file} names "
-                    f"source_profile = {source}, but there is no such profile.",
+                    f"source_profile = {source!r}, but there is no such profile.",
                     "Add that profile, or correct the name.",
                 )
             seen.append(source)

@@ -173,4 +173,16 @@ def test_a_source_profile_loop_is_a_configuration_error(chains):
     result = chains("sso-switch", "loop-a", AWS_SSO_EXT_SHELL="bash")
     stderr = result.stderr.decode()
     assert result.returncode == 2, stderr
-    assert "loop-a -> loop-b -> loop-a" in stderr and result.stdout == b""
+    assert "'loop-a' -> 'loop-b' -> 'loop-a'" in stderr and result.stdout == b""
+
+
+def test_a_chain_to_a_missing_profile_is_a_configuration_error(chains):
+    config = chains.home / ".aws" / "config"
+    config.write_text(
+        config.read_text() + "\n[profile dangling]\nrole_arn = x\nsource_profile = gone\n"
+    )
+    result = chains("sso-switch", "dangling", AWS_SSO_EXT_SHELL="bash")
+    stderr = result.stderr.decode()
+    assert result.returncode == 2, stderr
+    assert "source_profile = 'gone', but there is no such profile" in stderr
+    assert result.stdout == b""

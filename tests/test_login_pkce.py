@@ -345,3 +345,19 @@ def test_with_no_browser_the_printed_address_is_enough(world, tmp_path):
     assert "You can close this tab" in page
     assert "export AWS_PROFILE=dev" in stdout.decode().splitlines()
     assert not record.exists()  # the stand-in browser was never started
+
+
+@ON_V1
+def test_a_revoked_session_signs_in_again_with_pkce_for_role_keys(world, tmp_path):
+    environment, _record = standin(tmp_path)
+    assert switch(world, "dev", **environment).returncode == 0
+    world.sandbox.revoke_tokens()
+    result = world(
+        "sso-env", "--profile", "dev", "--credentials", "--format", "json", **environment
+    )
+    stderr = result.stderr.decode()
+    assert result.returncode == 0, stderr
+    assert "was not accepted; logging in again" in stderr
+    assert json.loads(result.stdout)["AWS_ACCESS_KEY_ID"].startswith("ASIA")
+    assert len(world.sandbox.calls("Authorize")) == 2
+    assert not world.sandbox.calls("StartDeviceAuthorization")

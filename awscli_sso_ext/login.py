@@ -172,6 +172,7 @@ class Login:
                 raise explain(error, self._profile_name, self._target, self._settings) from None
             tokens.write_json_atomically(path, token.to_dict())
         self.logged_in = True
+        self._fix_region()
         self._stderr.write(f"Logged in to {self._target.start_url}.\n")
         return token
 
@@ -218,10 +219,34 @@ class Login:
         if resolved.region != target.sso_region:
             self._stderr.write(
                 f"Its portal is in {resolved.region}, not in {target.sso_region} as sso_region "
-                f"in {where} says: logging in there. Set sso_region = {resolved.region} to "
-                "match, so the CLI and SDKs ask the right region too.\n"
+                f"in {where} says: logging in there.\n"
             )
         self._issuer_url, self._region = resolved.start_url, resolved.region
+
+    def _fix_region(self) -> None:
+        """After the login, sso_region as the portal says (as `aws sso login` does), so the
+        CLI and SDKs ask the right region for role keys and renewals."""
+        from awscli_sso_ext.region_fix import fix_region_quietly
+
+        target = self._target
+        if self._region == target.sso_region:
+            return
+        kind, name = (
+            ("sso-session", target.session_name)
+            if target.session_name
+            else (
+                "profile",
+                self._profile_name,
+            )
+        )
+        where = f"{target.login_section} of {target.config_file}"
+        problem = fix_region_quietly(target.config_file, kind, name, self._region)
+        if problem is None:
+            self._stderr.write(f"Set sso_region = {self._region} in {where}.\n")
+        else:
+            self._stderr.write(
+                f"Set sso_region = {self._region} in {where} yourself ({problem}).\n"
+            )
 
     def _registration(self, client) -> tokens.Registration:
         target = self._target

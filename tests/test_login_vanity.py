@@ -52,6 +52,7 @@ def vanity(aws_cli, home, tmp_path):
 
 def test_a_vanity_start_url_is_resolved_and_its_region_taken(vanity, home):
     run, sandbox, host = vanity
+    mode = (home / ".aws" / "config").stat().st_mode & 0o777
     result = run("sso-switch", "dev")
     stderr = result.stderr.decode()
     assert result.returncode == 0, stderr
@@ -69,6 +70,19 @@ def test_a_vanity_start_url_is_resolved_and_its_region_taken(vanity, home):
     )
     assert json.loads(Path(registration).read_text())["clientId"] == written["clientId"]
     assert "export AWS_PROFILE=dev" in result.stdout.decode().splitlines()
+    # sso_region is rewritten as `aws sso login` does, that one line only, the old file kept.
+    config = home / ".aws" / "config"
+    assert f"Set sso_region = us-east-2 in [sso-session corp] of {config}." in stderr
+    backup = config.with_name("config.sso-sync.bak")
+    assert config.read_text() == backup.read_text().replace(
+        "sso_region = eu-west-1", "sso_region = us-east-2"
+    )
+    assert (config.stat().st_mode & 0o777, backup.stat().st_mode & 0o777) == (mode, 0o600)
+    # Role keys now come from the portal's region, through botocore's own SSO provider.
+    keys = run("sts", "get-caller-identity", "--profile", "dev", "--region", "us-east-2")
+    assert keys.returncode == 0, keys.stderr.decode()
+    assert json.loads(keys.stdout)["Account"] == DEV
+    assert sandbox.calls("GetRoleCredentials")
 
 
 def test_get_is_tried_when_head_is_refused(vanity, home, tmp_path):

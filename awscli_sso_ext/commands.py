@@ -76,8 +76,10 @@ class _EnvironmentCommand(BasicCommand):
             allow_login=not parsed_args.no_login,
             open_browser=not parsed_args.no_browser,
             settings=self._settings,
+            use_device_code=parsed_args.use_device_code,
         )
-        result = build_environment(profile, options, self._stderr)
+        root = self._profile_book().get(profile.sso_root) if profile.sso_root else None
+        result = build_environment(profile, options, self._stderr, chain_root=root)
         checked = result.verification
         if checked is not None:
             self._say(f"Verified with STS: account {checked.account}, {checked.arn}")
@@ -152,6 +154,16 @@ _LOGIN_OPTIONS = (
             "stderr either way.</p>"
         ),
     },
+    {
+        "name": "use-device-code",
+        "action": "store_true",
+        "help_text": (
+            "<p>Log in with a code approved on any device (the device authorization flow) "
+            "instead of a browser coming back to this machine (the authorization code flow "
+            "with PKCE). The code is used anyway for legacy profiles and over SSH, and in a "
+            "container or without a graphical display unless BROWSER names a browser.</p>"
+        ),
+    },
 )
 
 
@@ -191,7 +203,10 @@ class SsoSwitchCommand(_EnvironmentCommand):
         "(~/.local/state by default). Without a terminal, a profile must be named (exit "
         "status 2)."
     )
-    SYNOPSIS = "aws sso-switch [PROFILE | -] [--unset] [--verify] [--no-login] [--no-browser]"
+    SYNOPSIS = (
+        "aws sso-switch [PROFILE | -] [--unset] [--verify] [--no-login] [--no-browser] "
+        "[--use-device-code]"
+    )
     ARG_TABLE = [
         {
             "name": "profile_name",
@@ -330,7 +345,7 @@ class SsoEnvCommand(_EnvironmentCommand):
     )
     SYNOPSIS = (
         "aws sso-env [--profile PROFILE] [--format FORMAT] [--credentials] [--unset] "
-        "[--no-login] [--no-browser]"
+        "[--no-login] [--no-browser] [--use-device-code]"
     )
 
     @property

@@ -6,10 +6,11 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from awscli_sso_ext.shells import SHELLS, ThrowawayShell
+from awscli_sso_ext.shells import SHELLS, ThrowawayShell, posix_quote
 
 SESSION_NAME = "acme"
 # Account name in the sandbox -> (profile name, region of its profiles).
@@ -95,16 +96,25 @@ def config_text(organisation, profiles: list[Profile], plugin_settings: dict[str
     return "\n".join(lines) + "\n"
 
 
-def browser_script(approve_after: float | None) -> str:
-    """BROWSER for the demo: says what a browser would do; the sandbox approves by itself."""
+def browser_script(approve_after: float | None, python: str = sys.executable) -> str:
+    """BROWSER for the demo: says what a browser would do; the sandbox approves by itself.
+    A PKCE sign-in address is followed as a browser would (urllib, in the background), so
+    the sandbox's redirect reaches the login waiting on 127.0.0.1."""
     when = (
         "when this address is opened"
         if approve_after is None
         else f"{approve_after:g} s after the login started"
     )
+    follow = "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=30).read()"
     return (
         "#!/bin/sh\n"
         "# awscli-sso-ext demo: stands in for a browser, opens nothing.\n"
+        'case "$1" in\n'
+        "*/authorize\\?*)\n"
+        "  printf '(demo) A browser would open this address now; the sandbox signs you in "
+        "and sends it back to the terminal.\\n' >&2\n"
+        f'  exec {posix_quote(python)} -c {posix_quote(follow)} "$1" ;;\n'
+        "esac\n"
         f"printf '(demo) A browser would open this address now; the sandbox approves the "
         f"login by itself {when}.\\n' >&2\n"
     )

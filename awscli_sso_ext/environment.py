@@ -44,6 +44,13 @@ def profile_environment(profile: Profile, region: str | None = None) -> Environm
     for name, value_of in SSO_METADATA.items():
         environment[name] = value_of(profile.sso) if profile.sso else None
     environment.update(dict.fromkeys(LOGIN_METADATA))
+    if profile.sso is None and (profile.login_session or profile.role_arn):
+        from awscli_sso_ext.login_sessions import identity_of, prompt_metadata
+
+        if profile.login_session:
+            environment.update(prompt_metadata(profile.login_session))
+        else:
+            environment.update(identity_of(profile.role_arn or ""))
     return environment
 
 

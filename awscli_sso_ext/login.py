@@ -1,4 +1,4 @@
-"""Device-authorization login to IAM Identity Center, cached where `aws sso login` caches."""
+"""One login at a time per SSO session, cached where `aws sso login` caches; the device flow."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from awscli_sso_ext import tokens
-from awscli_sso_ext.errors import LoginNeeded, OperationFailed
-from awscli_sso_ext.failures import explain, login_command
+from awscli_sso_ext.errors import OperationFailed
+from awscli_sso_ext.failures import explain
 from awscli_sso_ext.profiles import SsoTarget
-from awscli_sso_ext.renewal import renew
 from awscli_sso_ext.waiting import WaitingLine
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -39,78 +38,9 @@ def current_token(target: SsoTarget, stderr=None) -> tokens.Token | None:
         return None
 
 
-def ensure_login(
-    session,
-    profile_name: str,
-    target: SsoTarget,
-    *,
-    allow_login: bool,
-    open_browser: bool,
-    stderr,
-    settings=None,
-) -> tuple[tokens.Token, bool]:
-    """(a token good for the next 15 minutes or renewable by botocore, whether we logged in
-    for it). No network call at all when the cached token is good."""
-    token = current_token(target, stderr)
-    session_style = target.session_name is not None
-    now = utc_now()
-    login = login_command(profile_name)
-    refused = None
-    if token is not None and not tokens.needs_login(token, now, session_style=session_style):
-        if token.seconds_left(now) >= tokens.REFRESH_WINDOW.total_seconds():
-            return token, False
-        # Renewable: renewed here, under the cache lock, rather than by botocore on use, so
-        # that processes racing for one session share one renewal.
-        token = renew(session, target, token, utc_now)
-        now = utc_now()
-        if not tokens.needs_login(token, now, session_style=session_style):
-            return token, False
-        refused = token
-    if not allow_login:
-        if refused is not None:
-            raise LoginNeeded(_not_renewed(profile_name, refused, now), f"Log in again: {login}")
-        raise LoginNeeded(_lapsed(profile_name, token, now), f"Log in with: {login}")
-    device_login = DeviceLogin(
-        session,
-        profile_name,
-        target,
-        open_browser=open_browser,
-        stderr=stderr,
-        refused=refused,
-        settings=settings,
-    )
-    return device_login.run(), device_login.logged_in
-
-
-def _lapsed(profile_name: str, token: tokens.Token | None, now: datetime) -> str:
-    """Which case of "no usable login" this is, for --no-login."""
-    if token is None:
-        return f"The profile {profile_name!r} has no SSO login yet."
-    if token.is_expired(now):
-        return (
-            f"The SSO login of the profile {profile_name!r} expired at "
-            f"{token.expires_at:%Y-%m-%d %H:%M} UTC."
-        )
-    minutes = int(token.seconds_left(now) // 60)
-    return (
-        f"The SSO login of the profile {profile_name!r} expires in {minutes} minutes, too soon "
-        "to rely on, and can't renew itself."
-    )
-
-
-def _not_renewed(profile_name: str, token: tokens.Token, now: datetime) -> str:
-    """The service refused to renew the session, for --no-login."""
-    if token.is_expired(now):
-        return "The SSO session has expired and could not be renewed."
-    minutes = int(token.seconds_left(now) // 60)
-    return (
-        f"The SSO session of the profile {profile_name!r} ends in {minutes} minutes and could "
-        "not be renewed."
-    )
-
-
-class DeviceLogin:
-    """One run of the OAuth device authorization flow against the host's botocore.
+class Login:
+    """One login against the host's botocore, under the cache lock of its token file, the
+    flow (_log_in) being the subclass's.
 
     `refused`: the token the service has just refused; a token in the cache that is another
     one (a sibling process logged in or renewed meanwhile) is used instead of logging in.
@@ -139,6 +69,9 @@ class DeviceLogin:
         self._clock = clock
         self._settings = settings
         self.logged_in = False  # whether run() logged in (rather than finding a token)
+        # Where the login goes: the portal behind a vanity start URL, and its region.
+        self._issuer_url = target.start_url
+        self._region = target.sso_region
 
     def run(self) -> tokens.Token:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -156,12 +89,14 @@ class DeviceLogin:
                     f"The SSO session of the profile {self._profile_name!r} was not accepted; "
                     "logging in again.\n"
                 )
+            self._resolve_start_url()
             try:
                 token = self._log_in()
             except (BotoCoreError, ClientError) as error:
                 raise explain(error, self._profile_name, self._target, self._settings) from None
             tokens.write_json_atomically(path, token.to_dict())
         self.logged_in = True
+        self._fix_region()
         self._stderr.write(f"Logged in to {self._target.start_url}.\n")
         return token
 
@@ -184,63 +119,147 @@ class DeviceLogin:
 
         return self._session.create_client(
             "sso-oidc",
-            region_name=self._target.sso_region,
+            region_name=self._region,
             config=Config(signature_version=UNSIGNED),
         )
 
     def _log_in(self) -> tokens.Token:
-        client = self._client()
-        registration = self._registration(client)
-        authorization = client.start_device_authorization(
-            clientId=registration.client_id,
-            clientSecret=registration.client_secret,
-            startUrl=self._target.start_url,
+        raise NotImplementedError
+
+    def _resolve_start_url(self) -> None:
+        """Follow a start URL on a custom domain to its AWS portal, taking the portal's region
+        when it says one (as CLI v2 2.35.13+ does); an AWS start URL stays as it is."""
+        from awscli_sso_ext.vanity import resolve
+
+        target = self._target
+        where = f"{target.login_section} of {target.config_file}"
+        timeout = self._settings.connect_timeout if self._settings is not None else 10
+        ca_bundle = self._session.get_config_variable("ca_bundle")
+        resolved = resolve(
+            target.start_url, target.sso_region, where=where, timeout=timeout, ca_bundle=ca_bundle
         )
-        url = self._show(authorization)
-        answer = self._poll(client, registration, authorization, url)
-        now = utc_now()
+        if resolved.start_url != target.start_url:
+            self._stderr.write(f"The start URL {target.start_url} leads to {resolved.start_url}.\n")
+        if resolved.region != target.sso_region:
+            self._stderr.write(
+                f"Its portal is in {resolved.region}, not in {target.sso_region} as sso_region "
+                f"in {where} says: logging in there.\n"
+            )
+        self._issuer_url, self._region = resolved.start_url, resolved.region
+
+    def _fix_region(self) -> None:
+        """After the login, sso_region as the portal says (as `aws sso login` does), so the
+        CLI and SDKs ask the right region for role keys and renewals."""
+        from awscli_sso_ext.region_fix import fix_region_quietly
+
+        target = self._target
+        if self._region == target.sso_region:
+            return
+        kind, name = (
+            ("sso-session", target.session_name)
+            if target.session_name
+            else (
+                "profile",
+                self._profile_name,
+            )
+        )
+        where = f"{target.login_section} of {target.config_file}"
+        problem = fix_region_quietly(target.config_file, kind, name, self._region)
+        if problem is None:
+            self._stderr.write(f"Set sso_region = {self._region} in {where}.\n")
+        else:
+            self._stderr.write(
+                f"Set sso_region = {self._region} in {where} yourself ({problem}).\n"
+            )
+
+    def _registration(self, client) -> tokens.Registration:
+        target = self._target
+        path = tokens.registration_path(
+            target.start_url, self._region, target.session_name, target.registration_scopes
+        )
+        try:
+            cached = tokens.read_registration(path)
+        except tokens.CacheFileError:
+            cached = None
+        if cached is not None and self._reuses(cached):
+            return cached
+        name = target.session_name or str(int(time.time()))
+        request: dict[str, Any] = {"clientName": f"botocore-client-{name}", "clientType": "public"}
+        request.update(self._registration_request())
+        answer = client.register_client(**request)
+        registration = tokens.Registration(
+            client_id=answer["clientId"],
+            client_secret=answer["clientSecret"],
+            expires_at=datetime.fromtimestamp(answer["clientSecretExpiresAt"], timezone.utc),
+            scopes=request.get("scopes"),
+            grant_types=request.get("grantTypes"),
+        )
+        tokens.write_json_atomically(path, registration.to_dict())
+        return registration
+
+    def _reuses(self, registration: tokens.Registration) -> bool:
+        """Whether this flow can use the cached `registration`."""
+        return registration.is_valid_at(utc_now())
+
+    def _registration_request(self) -> dict[str, Any]:
+        """What RegisterClient gets besides the client's name and type."""
+        scopes = self._target.registration_scopes
+        return {"scopes": list(scopes)} if scopes else {}
+
+    def _open(self, url: str) -> None:
+        """Open `url` in a browser unless told not to; say so when none could start."""
+        from awscli_sso_ext.browser import open_browser
+
+        if not self._open_browser:
+            return
+        not_opened = open_browser(url)
+        if not_opened:
+            self._stderr.write(
+                f"No browser is started ({not_opened}): open the address above on any "
+                "device with a browser.\n"
+            )
+
+    def _token(self, answer: dict, registration: tokens.Registration) -> tokens.Token:
+        """The cache's token from CreateToken's `answer`; for an sso-session with what
+        botocore needs to refresh it by itself later."""
         token = tokens.Token(
             access_token=answer["accessToken"],
-            expires_at=now + timedelta(seconds=answer["expiresIn"]),
+            expires_at=utc_now() + timedelta(seconds=answer["expiresIn"]),
             start_url=self._target.start_url,
-            region=self._target.sso_region,
+            region=self._region,
         )
         if self._target.session_name is not None:
-            # What botocore needs to refresh the token by itself later.
             token.client_id = registration.client_id
             token.client_secret = registration.client_secret
             token.registration_expires_at = registration.expires_at
             token.refresh_token = answer.get("refreshToken")
         return token
 
-    def _registration(self, client) -> tokens.Registration:
-        target = self._target
-        path = tokens.registration_path(
-            target.start_url, target.sso_region, target.session_name, target.registration_scopes
+
+class DeviceLogin(Login):
+    """The OAuth device authorization flow: a code shown here, approved on any device.
+
+    `reason`: why this flow and not PKCE, said in one line when the login starts."""
+
+    def __init__(self, *args, reason: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._reason = reason
+
+    def _log_in(self) -> tokens.Token:
+        if self._reason:
+            self._stderr.write(f"Logging in with a device code: {self._reason}.\n")
+        client = self._client()
+        registration = self._registration(client)
+        authorization = client.start_device_authorization(
+            clientId=registration.client_id,
+            clientSecret=registration.client_secret,
+            startUrl=self._issuer_url,
         )
-        try:
-            cached = tokens.read_registration(path)
-        except tokens.CacheFileError:
-            cached = None
-        if cached is not None and cached.is_valid_at(utc_now()):
-            return cached
-        name = target.session_name or str(int(time.time()))
-        request: dict[str, Any] = {"clientName": f"botocore-client-{name}", "clientType": "public"}
-        if target.registration_scopes:
-            request["scopes"] = list(target.registration_scopes)
-        answer = client.register_client(**request)
-        registration = tokens.Registration(
-            client_id=answer["clientId"],
-            client_secret=answer["clientSecret"],
-            expires_at=datetime.fromtimestamp(answer["clientSecretExpiresAt"], timezone.utc),
-            scopes=list(target.registration_scopes) if target.registration_scopes else None,
-        )
-        tokens.write_json_atomically(path, registration.to_dict())
-        return registration
+        url = self._show(authorization)
+        answer = self._poll(client, registration, authorization, url)
+        return self._token(answer, registration)
 
     def _show(self, authorization: dict) -> str:
-        from awscli_sso_ext.browser import open_browser
-
         url = authorization.get("verificationUriComplete") or authorization["verificationUri"]
         self._stderr.write(
             f"Log in to {self._target.start_url} for the profile {self._profile_name!r}:\n"
@@ -248,13 +267,7 @@ class DeviceLogin:
             f"  and check that the code shown there is {authorization['userCode']}\n"
         )
         self._stderr.flush()
-        if self._open_browser:
-            not_opened = open_browser(url)
-            if not_opened:
-                self._stderr.write(
-                    f"No browser is started ({not_opened}): open the address above on any "
-                    "device with a browser.\n"
-                )
+        self._open(url)
         return url
 
     def _poll(self, client, registration, authorization: dict, url: str) -> dict:
@@ -262,7 +275,8 @@ class DeviceLogin:
         expiry (the last poll is at that moment)."""
         interval = authorization.get("interval") or 5
         expires_at = self._clock() + authorization["expiresIn"]
-        line = WaitingLine(self._stderr, authorization["userCode"], url, expires_at, self._clock)
+        waiting_for = f"approval of code {authorization['userCode']} at {url}"
+        line = WaitingLine(self._stderr, waiting_for, expires_at, self._clock)
         try:
             while True:
                 try:

@@ -42,6 +42,9 @@ class Profile:
     name: str
     region: str | None
     sso: SsoTarget | None
+    login_session: str | None = None  # `aws login` (CLI v2 2.32+): the signed-in ARN
+    role_arn: str | None = None  # the role a source_profile chain assumes
+    sso_root: str | None = None  # the SSO profile at the root of that chain, if it is one
 
 
 class ProfileBook:
@@ -89,9 +92,46 @@ class ProfileBook:
                 f"The profile {name!r} is not in {self.config_file} or the credentials file.",
                 self._unknown_profile_fix(name),
             )
+        sso = self._sso_target(name, settings)
+        chained = sso is None and bool(settings.get("role_arn") and settings.get("source_profile"))
         return Profile(
-            name=name, region=settings.get("region"), sso=self._sso_target(name, settings)
+            name=name,
+            region=settings.get("region"),
+            sso=sso,
+            login_session=settings.get("login_session") or None,
+            role_arn=settings.get("role_arn") or None,
+            sso_root=self._sso_root(name) if chained else None,
         )
+
+    def _sso_root(self, name: str) -> str | None:
+        """The SSO profile a source_profile chain from `name` starts from (None: the root
+        has other credentials); a loop or a missing link is a ConfigError naming it."""
+        seen = [name]
+        current = self._profiles.get(name) or {}
+        while current.get("role_arn") and current.get("source_profile"):
+            source = current["source_profile"]
+            if source == seen[-1]:
+                return None  # its own source: its static keys assume the role
+            if source in seen:
+                loop = " -> ".join(repr(link) for link in [*seen[seen.index(source) :], source])
+                raise ConfigError(
+                    f"The source_profile settings in {self.config_file} go round in a loop: "
+                    f"{loop}.",
+                    "Make the last profile of the chain one with credentials of its own "
+                    "(SSO, keys or credential_process).",
+                )
+            if source not in self._profiles:
+                raise ConfigError(
+                    f"The profile {seen[-1]!r} in {self.config_file} names "
+                    f"source_profile = {source!r}, but there is no such profile.",
+                    "Add that profile, or correct the name.",
+                )
+            seen.append(source)
+            current = self._profiles[source]
+        root = seen[-1]
+        if current.get("sso_session") or current.get("sso_start_url"):
+            return root
+        return None
 
     def suggestions(self, name: str, limit: int = 5) -> list[str]:
         """Profile names the user may have meant: prefix and substring matches, then close ones."""

@@ -175,6 +175,8 @@ def _entries(watched: dict, logins: dict) -> list | None:
             profile = book.get(name)
         except SsoExtError:
             continue
+        if profile.sso_root is not None:
+            continue  # a role chain from an SSO profile: the plugin checks that login
         env = environment.profile_environment(profile)
         token_file = ""
         if profile.sso is not None:

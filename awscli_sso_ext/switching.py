@@ -27,6 +27,7 @@ class SwitchOptions:
     check_role: bool = False  # after a login, make sure the role is one the user holds
     allow_login: bool = True
     open_browser: bool = True
+    use_device_code: bool = False  # the device code even where PKCE would work
     settings: NetworkSettings = field(default_factory=NetworkSettings)
 
 
@@ -50,10 +51,11 @@ class ProfileEnvironment:
 
 
 def build_environment(
-    profile: Profile, options: SwitchOptions, login_messages
+    profile: Profile, options: SwitchOptions, login_messages, *, chain_root: Profile | None = None
 ) -> ProfileEnvironment:
     """Everything that points a shell at `profile`, after logging in when its SSO session has
-    lapsed (unless `options.allow_login` is off: then LoginNeeded)."""
+    lapsed (unless `options.allow_login` is off: then LoginNeeded). `chain_root`: the SSO
+    profile a source_profile chain from `profile` starts from, logged in the same way."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     from awscli_sso_ext.failures import explain
@@ -68,6 +70,8 @@ def build_environment(
                 "has no role credentials to fetch for it.",
                 "Drop --credentials/--verify, or choose an SSO profile.",
             )
+        if chain_root is not None:
+            variables.update(_root_login(chain_root, options, login_messages))
         return ProfileEnvironment(variables)
     check_sso_settings(profile.sso)
     flow = _Flow(profile, options, login_messages)
@@ -106,7 +110,7 @@ class _Flow:
         return profile_session(self._profile.name, self._options.settings)
 
     def login(self):
-        from awscli_sso_ext.login import ensure_login
+        from awscli_sso_ext.sign_in import ensure_login
 
         return ensure_login(
             self._session(),
@@ -116,6 +120,7 @@ class _Flow:
             open_browser=self._options.open_browser,
             stderr=self._messages,
             settings=self._options.settings,
+            use_device_code=self._options.use_device_code,
         )
 
     def check_role(self, token) -> None:
@@ -140,7 +145,8 @@ class _Flow:
         from botocore.exceptions import TokenRetrievalError, UnauthorizedSSOTokenError
 
         from awscli_sso_ext.credentials import role_credentials
-        from awscli_sso_ext.login import DeviceLogin, current_token
+        from awscli_sso_ext.login import current_token
+        from awscli_sso_ext.sign_in import login_for
 
         sso = self._profile.sso
         assert sso is not None
@@ -150,7 +156,7 @@ class _Flow:
         except (UnauthorizedSSOTokenError, TokenRetrievalError):
             if not self._options.allow_login:
                 raise
-        DeviceLogin(
+        login_for(
             self._session(),
             self._profile.name,
             sso,
@@ -158,6 +164,7 @@ class _Flow:
             stderr=self._messages,
             refused=refused,
             settings=self._options.settings,
+            use_device_code=self._options.use_device_code,
         ).run()
         return role_credentials(self._session())
 
@@ -175,6 +182,23 @@ class _Flow:
             status.can_refresh,
             status.credentials_expire_at,
         )
+
+
+def _root_login(root: Profile, options: SwitchOptions, login_messages) -> environment.Environment:
+    """Log in the SSO profile at the root of a role chain when its session has lapsed; the
+    prompt's pointers to that login."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from awscli_sso_ext.failures import explain
+    from awscli_sso_ext.profiles import check_sso_settings
+
+    assert root.sso is not None
+    check_sso_settings(root.sso)
+    try:
+        token, _logged_in = _Flow(root, options, login_messages).login()
+    except (BotoCoreError, ClientError) as error:
+        raise explain(error, root.name, root.sso, options.settings) from None
+    return _login_metadata(root, token)
 
 
 def _login_metadata(profile: Profile, token) -> environment.Environment:

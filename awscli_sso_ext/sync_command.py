@@ -278,7 +278,8 @@ class SsoSyncCommand(_EnvironmentCommand):
         """A token for listing; `refused`: the one the portal has just refused (log in anew,
         unless another process already has)."""
         from awscli_sso_ext.errors import LoginNeeded
-        from awscli_sso_ext.login import DeviceLogin, ensure_login, utc_now
+        from awscli_sso_ext.login import utc_now
+        from awscli_sso_ext.sign_in import ensure_login, login_for
 
         open_browser = not parsed_args.no_browser
         try:
@@ -291,11 +292,12 @@ class SsoSyncCommand(_EnvironmentCommand):
                     open_browser=open_browser,
                     stderr=self._stderr,
                     settings=self._settings,
+                    use_device_code=parsed_args.use_device_code,
                 )
                 if token.seconds_left(utc_now()) > 60 or parsed_args.no_login:
                     return token
                 refused = token  # renewable, but too close to its end for a long listing
-            return DeviceLogin(
+            return login_for(
                 botocore_session,
                 label,
                 target,
@@ -303,6 +305,7 @@ class SsoSyncCommand(_EnvironmentCommand):
                 stderr=self._stderr,
                 refused=refused,
                 settings=self._settings,
+                use_device_code=parsed_args.use_device_code,
             ).run()
         except LoginNeeded as error:
             raise LoginNeeded(

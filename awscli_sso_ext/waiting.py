@@ -17,17 +17,23 @@ def _is_terminal(stream: TextIO) -> bool:
 
 
 class WaitingLine:
-    """Code, address, time left before the code expires, and how to cancel.
+    """What the login waits for (a code's approval at an address, or the browser's return),
+    the time left, and how to cancel.
 
     On a terminal one line is rewritten in place (cut to the terminal's width so it never
     wraps); elsewhere a plain line is written at first and then once a minute."""
 
     def __init__(
-        self, stream: TextIO, code: str, url: str, expires_at: float, clock: Callable[[], float]
+        self,
+        stream: TextIO,
+        waiting_for: str,
+        expires_at: float,
+        clock: Callable[[], float],
+        ending: str = "the code expires",
     ):
         self._stream = stream
-        self._code = code
-        self._url = url
+        self._waiting_for = waiting_for
+        self._ending = ending
         self._expires_at = expires_at
         self._clock = clock
         self.live = _is_terminal(stream)
@@ -37,8 +43,8 @@ class WaitingLine:
         now = self._clock()
         left = max(0, int(self._expires_at - now))
         text = (
-            f"Waiting for approval of code {self._code} at {self._url}: "
-            f"{left // 60}:{left % 60:02d} left before the code expires. Ctrl-C cancels."
+            f"Waiting for {self._waiting_for}: "
+            f"{left // 60}:{left % 60:02d} left before {self._ending}. Ctrl-C cancels."
         )
         if self.live:
             self._stream.write(_CLEAR_LINE + text[: self._width()])

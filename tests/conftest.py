@@ -210,6 +210,11 @@ socket.getaddrinfo = _loopback_only
 """
 
 
+# No browser and no display: logins use the device code (the sandbox approves it at once)
+# and nothing is opened. Tests of the browser and of PKCE set BROWSER themselves.
+HEADLESS = {"BROWSER": "", "DISPLAY": "", "WAYLAND_DISPLAY": ""}
+
+
 @pytest.fixture
 def sandbox_environment(tmp_path):
     """(sandbox, environment) for real CLIs: endpoints on loopback for v1 and Debian's v2."""
@@ -221,7 +226,8 @@ def sandbox_environment(tmp_path):
     with Sandbox(approve_after=0) as sandbox:
         environment = dict(sandbox.endpoint_environment())
         environment["AWS_DATA_PATH"] = str(sandbox.write_data_path(tmp_path / "data"))
-        environment.update(PYTHONPATH=str(guard), BROWSER="true", AWS_EC2_METADATA_DISABLED="true")
+        environment.update(PYTHONPATH=str(guard), AWS_EC2_METADATA_DISABLED="true")
+        environment.update(HEADLESS)
         yield sandbox, environment
 
 

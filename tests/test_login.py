@@ -47,6 +47,17 @@ sso_registration_scopes = sso:account:access
 """
 
 SESSION_TOKEN = tokens.token_cache_key(START_URL, "corp") + ".json"
+# What `aws sso login` writes for an sso-session login, so botocore can renew it.
+SESSION_FIELDS = {
+    "startUrl",
+    "region",
+    "accessToken",
+    "expiresAt",
+    "clientId",
+    "clientSecret",
+    "registrationExpiresAt",
+    "refreshToken",
+}
 LEGACY_TOKEN = tokens.token_cache_key(START_URL, None) + ".json"
 
 
@@ -105,35 +116,8 @@ def caller(world, profile, cli=None, **extra):
     return json.loads(result.stdout)
 
 
-def test_switch_logs_in_and_every_client_uses_our_cache(world):
-    result = world("sso-switch", "dev", AWS_SSO_EXT_SHELL="bash")
-    assert result.returncode == 0, result.stderr.decode()
-    stderr = result.stderr.decode()
-    authorization = world.sandbox.calls("StartDeviceAuthorization")
-    assert len(authorization) == 1
-    assert "/device?user_code=" in stderr and "check that the code shown there is" in stderr
-    path = cache(world.home) / SESSION_TOKEN
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    written = json.loads(path.read_text())
-    assert set(written) == {
-        "startUrl",
-        "region",
-        "accessToken",
-        "expiresAt",
-        "clientId",
-        "clientSecret",
-        "registrationExpiresAt",
-        "refreshToken",
-    }
-    lines = result.stdout.decode().splitlines()
-    assert "export AWS_PROFILE=dev" in lines
-    assert f"export AWS_SSO_EXT_TOKEN_FILE={path}" in lines
-    assert f"export AWS_SSO_EXT_EXPIRATION={written['expiresAt']}" in lines
-    # The CLI that logged in, the other CLI, and boto3 all use that login.
-    assert caller(world, "dev")["Account"] == DEV
-    cli, environment = other_cli(world)
-    assert caller(world, "dev", cli, **environment)["Account"] == DEV
+def boto3_account(world) -> str:
+    """The account boto3 (its own botocore, in another process) gets for the profile dev."""
     boto3 = subprocess.run(
         [
             sys.executable,
@@ -145,7 +129,31 @@ def test_switch_logs_in_and_every_client_uses_our_cache(world):
         capture_output=True,
         text=True,
     )
-    assert boto3.stdout.strip() == DEV, boto3.stderr
+    assert boto3.returncode == 0, boto3.stderr
+    return boto3.stdout.strip()
+
+
+def test_switch_logs_in_and_every_client_uses_our_cache(world):
+    result = world("sso-switch", "dev", AWS_SSO_EXT_SHELL="bash")
+    assert result.returncode == 0, result.stderr.decode()
+    stderr = result.stderr.decode()
+    authorization = world.sandbox.calls("StartDeviceAuthorization")
+    assert len(authorization) == 1
+    assert "/device?user_code=" in stderr and "check that the code shown there is" in stderr
+    path = cache(world.home) / SESSION_TOKEN
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    written = json.loads(path.read_text())
+    assert set(written) == SESSION_FIELDS
+    lines = result.stdout.decode().splitlines()
+    assert "export AWS_PROFILE=dev" in lines
+    assert f"export AWS_SSO_EXT_TOKEN_FILE={path}" in lines
+    assert f"export AWS_SSO_EXT_EXPIRATION={written['expiresAt']}" in lines
+    # The CLI that logged in, the other CLI, and boto3 all use that login.
+    assert caller(world, "dev")["Account"] == DEV
+    cli, environment = other_cli(world)
+    assert caller(world, "dev", cli, **environment)["Account"] == DEV
+    assert boto3_account(world) == DEV
     assert len(world.sandbox.calls("StartDeviceAuthorization")) == 1  # nobody logged in again
 
 
@@ -451,6 +459,7 @@ def test_the_browser_is_opened_with_the_verification_address(world, tmp_path):
     result = world(
         "sso-switch",
         "dev",
+        "--use-device-code",
         AWS_SSO_EXT_SHELL="bash",
         BROWSER=str(browser),
         LD_LIBRARY_PATH="/frozen-build/lib",

@@ -55,7 +55,9 @@ def test_a_browser_command_that_prints_and_lingers_is_neither_seen_nor_waited_fo
     browser.chmod(0o755)
     began = time.monotonic()
     try:
-        result = world("sso-switch", "dev", AWS_SSO_EXT_SHELL="bash", BROWSER=str(browser))
+        result = world(
+            "sso-switch", "dev", "--use-device-code", AWS_SSO_EXT_SHELL="bash", BROWSER=str(browser)
+        )
         elapsed = time.monotonic() - began
     finally:
         deadline = time.monotonic() + 10
@@ -102,6 +104,7 @@ def test_with_a_display_the_desktop_opener_is_started_detached(world, tmp_path):
     result = world(
         "sso-switch",
         "dev",
+        "--use-device-code",
         AWS_SSO_EXT_SHELL="bash",
         PATH=f"{browsers}{os.pathsep}{os.environ['PATH']}",
         **{**NO_DISPLAY, "BROWSER": "", "DISPLAY": ":0"},
@@ -122,6 +125,7 @@ def test_browser_set_by_the_user_is_used_even_without_a_display(world, tmp_path)
     result = world(
         "sso-switch",
         "dev",
+        "--use-device-code",
         AWS_SSO_EXT_SHELL="bash",
         **{**NO_DISPLAY, "BROWSER": f"{browser} --new-tab %s"},
     )

@@ -172,7 +172,7 @@ def ten_callers_for_keys(world, tmp_path: Path) -> tuple[list[tuple[int, str, st
     """CALLERS processes asking for dev's keys at once, each succeeding: (their results, the
     file of the addresses their browser was given)."""
     browser, opened = recording_browser(tmp_path)
-    args = ("sso-env", "--profile", "dev", "--credentials", "--format", "json")
+    args = ("sso-env", "--profile", "dev", "--credentials", "--format", "json", "--use-device-code")
     results = run_at_once(world, CALLERS, *args, BROWSER=str(browser))
     assert [status for status, _, _ in results] == [0] * CALLERS, results
     return results, opened

@@ -11,7 +11,7 @@ import sys
 import time
 
 import pytest
-from conftest import LOOPBACK_GUARD, clean_environment, require_program
+from conftest import HEADLESS, LOOPBACK_GUARD, clean_environment, require_program
 from hostile import HOSTILE_NAME
 
 from awscli_sso_ext.sandbox import Account, Sandbox, company_organisation
@@ -58,7 +58,8 @@ def _sandbox(tmp_path, organisation):
     with Sandbox(organisation, approve_after=0) as sandbox:
         environment = dict(sandbox.endpoint_environment())
         environment["AWS_DATA_PATH"] = str(sandbox.write_data_path(tmp_path / "data"))
-        environment.update(PYTHONPATH=str(guard), BROWSER="true", AWS_EC2_METADATA_DISABLED="true")
+        environment.update(PYTHONPATH=str(guard), AWS_EC2_METADATA_DISABLED="true")
+        environment.update(HEADLESS)
         yield sandbox, environment
 
 

@@ -17,7 +17,7 @@ _FORM = (
 )
 
 
-def _html(status: int, title: str, text: str, error: str | None = None) -> Response:
+def html_page(status: int, title: str, text: str, error: str | None = None) -> Response:
     page = (
         f"<!doctype html><html><head><meta charset=utf-8><title>{escape(title)}</title></head>"
         f"<body><h1>{escape(title)}</h1>{text}</body></html>"
@@ -25,7 +25,18 @@ def _html(status: int, title: str, text: str, error: str | None = None) -> Respo
     return Response(status, page.encode(), "text/html; charset=utf-8", error=error)
 
 
-class DevicePage:
+class WebPage:
+    """What the sandbox's pages share: GET query parameters, errors as an HTML page."""
+
+    def parameters(self, operation: str, request: Request) -> dict[str, Any]:
+        return {name: values[0] for name, values in parse_qs(request.query).items()}
+
+    def error(self, error: ServiceError) -> Response:
+        message = f"<p>{escape(error.message)}</p>"
+        return html_page(error.status, "Sandbox Identity Center", message, error.code)
+
+
+class DevicePage(WebPage):
     """`GET /device?user_code=XXXX-XXXX` approves as the organisation's first user."""
 
     operations: tuple[str, ...] = ("ApproveDevice",)
@@ -36,19 +47,12 @@ class DevicePage:
     def operation(self, request: Request) -> str | None:
         return "ApproveDevice" if (request.method, request.path) == ("GET", DEVICE_PAGE) else None
 
-    def parameters(self, operation: str, request: Request) -> dict[str, Any]:
-        return {name: values[0] for name, values in parse_qs(request.query).items()}
-
-    def error(self, error: ServiceError) -> Response:
-        message = f"<p>{escape(error.message)}</p>"
-        return _html(error.status, "Sandbox Identity Center", message, error.code)
-
     def call(self, operation: str, params: dict[str, Any], request: Request) -> Response:
         user_code = params.get("user_code")
         if not user_code:
-            return _html(200, "Authorize request", _FORM)
+            return html_page(200, "Authorize request", _FORM)
         try:
             self._center.approve(user_code)
         except LookupError:
             raise ServiceError(404, "NotFound", "This code is unknown or already used.") from None
-        return _html(200, "Request approved", "<p>You can close this window.</p>")
+        return html_page(200, "Request approved", "<p>You can close this window.</p>")

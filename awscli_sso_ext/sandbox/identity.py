@@ -9,6 +9,14 @@ import threading
 import time
 from dataclasses import dataclass
 
+from .authcode import (
+    CODE_LIFETIME,
+    CONSENT_LIFETIME,
+    AuthorizationCode,
+    Consent,
+    check_redeemable,
+    new_id,
+)
 from .errors import ServiceError, unauthorized
 from .organisation import Account, Lifetimes, Organisation, User
 
@@ -24,6 +32,8 @@ class Registration:
     issued_at: float
     expires_at: float
     scopes: tuple[str, ...]
+    grant_types: tuple[str, ...] = ()
+    redirect_uris: tuple[str, ...] = ()
 
 
 @dataclass
@@ -104,6 +114,8 @@ class IdentityCenter:
         self._refresh_tokens: dict[str, RefreshToken] = {}
         self._sessions: list[Session] = []
         self._credentials: dict[str, RoleCredentials] = {}
+        self._consents: dict[str, Consent] = {}
+        self._codes: dict[str, AuthorizationCode] = {}
 
     def now(self) -> float:
         with self._lock:
@@ -116,7 +128,12 @@ class IdentityCenter:
 
     # OIDC
 
-    def register_client(self, scopes: tuple[str, ...]) -> Registration:
+    def register_client(
+        self,
+        scopes: tuple[str, ...],
+        grant_types: tuple[str, ...] = (),
+        redirect_uris: tuple[str, ...] = (),
+    ) -> Registration:
         with self._lock:
             now = self.now()
             registration = Registration(
@@ -125,6 +142,8 @@ class IdentityCenter:
                 issued_at=now,
                 expires_at=now + self.lifetimes.registration,
                 scopes=scopes,
+                grant_types=grant_types,
+                redirect_uris=redirect_uris,
             )
             self._registrations[registration.client_id] = registration
             return registration
@@ -208,6 +227,61 @@ class IdentityCenter:
                 raise ServiceError(400, "InvalidGrantException", "Invalid refresh token provided")
             stored.redeemed = True
             return self._issue_tokens(stored.session)
+
+    def registered(self, client_id: str) -> Registration | None:
+        """The live registration of `client_id` (the authorize page knows no secret)."""
+        with self._lock:
+            registration = self._registrations.get(client_id)
+            if registration is None or registration.expires_at <= self.now():
+                return None
+            return registration
+
+    def ask_consent(
+        self, registration: Registration, redirect_uri: str, state: str, code_challenge: str
+    ) -> Consent:
+        with self._lock:
+            consent = Consent(
+                new_id(),
+                registration.client_id,
+                redirect_uri,
+                state,
+                code_challenge,
+                self.now() + CONSENT_LIFETIME,
+            )
+            self._consents[consent.request_id] = consent
+            return consent
+
+    def answer_consent(self, request_id: str, allow: bool, user_name: str | None = None):
+        """(the consent, the code issued, or None when the user said no); LookupError when
+        there is no such pending consent."""
+        with self._lock:
+            consent = self._consents.pop(request_id, None)
+            if consent is None or consent.expires_at <= self.now():
+                raise LookupError("no pending consent with this id")
+            if not allow:
+                return consent, None
+            code = AuthorizationCode(
+                new_id(),
+                consent.client_id,
+                consent.redirect_uri,
+                consent.code_challenge,
+                self.organisation.user(user_name),
+                self.now() + CODE_LIFETIME,
+            )
+            self._codes[code.code] = code
+            return consent, code
+
+    def redeem_authorization_code(
+        self, registration: Registration, code: str, redirect_uri: str, verifier: str
+    ) -> tuple[AccessToken, RefreshToken | None]:
+        with self._lock:
+            stored = check_redeemable(
+                self._codes.get(code), registration.client_id, redirect_uri, verifier, self.now()
+            )
+            stored.redeemed = True
+            session = Session(stored.user, registration)
+            self._sessions.append(session)
+            return self._issue_tokens(session)
 
     def _issue_tokens(self, session: Session) -> tuple[AccessToken, RefreshToken | None]:
         access = AccessToken(

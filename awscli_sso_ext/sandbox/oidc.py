@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .authcode import AUTHORIZATION_CODE_GRANT
 from .errors import ServiceError, invalid_request
 from .identity import IdentityCenter
 from .wire import Request, Response, json_answer, json_body, json_error, required_strings
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 REFRESH_TOKEN_GRANT = "refresh_token"
+GRANT_TYPES = (DEVICE_CODE_GRANT, REFRESH_TOKEN_GRANT, AUTHORIZATION_CODE_GRANT)
 DEVICE_PAGE = "/device"
 
 _ROUTES = {
@@ -55,16 +57,31 @@ class Oidc:
         required_strings(params, "clientName", "clientType")
         if params["clientType"] != "public":
             raise ServiceError(400, "InvalidClientMetadataException", "Invalid client type")
-        scopes = params.get("scopes", [])
-        if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
-            raise invalid_request("scopes must be a list of strings")
-        registration = self._center.register_client(tuple(scopes))
+        scopes = _strings(params, "scopes")
+        grant_types = _strings(params, "grantTypes")
+        redirect_uris = _strings(params, "redirectUris")
+        unknown = [grant for grant in grant_types if grant not in GRANT_TYPES]
+        if unknown:
+            raise ServiceError(400, "InvalidClientMetadataException", f"Invalid grant {unknown[0]}")
+        if AUTHORIZATION_CODE_GRANT in grant_types:
+            if not redirect_uris:
+                raise ServiceError(400, "InvalidRedirectUriException", "Missing redirect URIs")
+            self._check_issuer(params.get("issuerUrl"))
+        registration = self._center.register_client(
+            tuple(scopes), tuple(grant_types), tuple(redirect_uris)
+        )
         return {
             "clientId": registration.client_id,
             "clientSecret": registration.client_secret,
             "clientIdIssuedAt": int(registration.issued_at),
             "clientSecretExpiresAt": int(registration.expires_at),
         }
+
+    def _check_issuer(self, issuer_url: Any) -> None:
+        """The issuer of an authorization-code client is the instance's own start URL."""
+        start_url = self._center.organisation.start_url
+        if not isinstance(issuer_url, str) or issuer_url.rstrip("/#") != start_url.rstrip("/#"):
+            raise invalid_request("Invalid issuer url")
 
     def _start_device_authorization(self, params: dict[str, Any]) -> dict[str, Any]:
         required_strings(params, "clientId", "clientSecret", "startUrl")
@@ -95,6 +112,13 @@ class Oidc:
             access, refresh = self._center.redeem_refresh_token(
                 registration, params["refreshToken"]
             )
+        elif grant == AUTHORIZATION_CODE_GRANT:
+            required_strings(params, "code", "redirectUri", "codeVerifier")
+            if AUTHORIZATION_CODE_GRANT not in registration.grant_types:
+                raise ServiceError(400, "UnauthorizedClientException", "Grant not registered")
+            access, refresh = self._center.redeem_authorization_code(
+                registration, params["code"], params["redirectUri"], params["codeVerifier"]
+            )
         else:
             raise ServiceError(400, "UnsupportedGrantTypeException", f"Unsupported grant {grant}")
         answer = {
@@ -105,3 +129,11 @@ class Oidc:
         if refresh is not None:
             answer["refreshToken"] = refresh.token
         return answer
+
+
+def _strings(params: dict[str, Any], name: str) -> list[str]:
+    """The list of strings `name` (empty when absent), or InvalidRequestException."""
+    values = params.get(name, [])
+    if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+        raise invalid_request(f"{name} must be a list of strings")
+    return values

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .authorize_page import AuthorizePage
 from .calls import Call, RequestLog
 from .device_page import DevicePage
 from .dispatch import Dispatcher
@@ -15,6 +16,7 @@ from .portal import Portal
 from .rulesets import write_data_path
 from .server import LoopbackServer
 from .sts import Sts
+from .vanity_host import VanityHost
 
 
 class Sandbox:
@@ -22,7 +24,9 @@ class Sandbox:
 
     `approve_after`: seconds after StartDeviceAuthorization at which a login is approved by
     the organisation's first user; None leaves it pending until approve(), or until a
-    browser opens its verificationUriComplete. `lifetimes` may be changed while running.
+    browser opens its verificationUriComplete. With it set, `/authorize` (the PKCE flow)
+    consents at once; with None it shows a consent page with Allow and Deny links.
+    `lifetimes` may be changed while running.
     """
 
     def __init__(
@@ -37,12 +41,19 @@ class Sandbox:
         self.lifetimes = lifetimes or Lifetimes()
         self._center = IdentityCenter(self.organisation, self.lifetimes)
         self._center.approve_after = approve_after
-        operations = Oidc.operations + Portal.operations + Sts.operations + DevicePage.operations
+        operations = (
+            Oidc.operations
+            + Portal.operations
+            + Sts.operations
+            + DevicePage.operations
+            + AuthorizePage.operations
+        )
         self.faults = Faults(operations)
         self._log = RequestLog()
         self._port = port
         self._server: LoopbackServer | None = None
         self._dispatcher: Dispatcher | None = None
+        self._vanity_hosts: list[VanityHost] = []
 
     def start(self) -> Sandbox:
         server = LoopbackServer(self._port)
@@ -52,6 +63,7 @@ class Sandbox:
             Portal(self._center),
             Sts(self._center),
             DevicePage(self._center),
+            AuthorizePage(self._center),
         )
         self._dispatcher = Dispatcher(services, self.faults, self._log)
         server.serve(self._dispatcher.answer)
@@ -59,6 +71,8 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
+        while self._vanity_hosts:
+            self._vanity_hosts.pop().stop()
         if self._server is not None and self._dispatcher is not None:
             self._dispatcher.stopping.set()
             self._server.stop()
@@ -83,6 +97,13 @@ class Sandbox:
             "AWS_ENDPOINT_URL_SSO_OIDC": self.url,
             "AWS_ENDPOINT_URL_STS": self.url,
         }
+
+    def vanity_host(self, folder: str | Path, allow_head: bool = True) -> VanityHost:
+        """A custom-domain start URL (https://localhost:PORT/start, its certificate written in
+        `folder`) that redirects to the organisation's start URL; stopped with the sandbox."""
+        host = VanityHost(Path(folder), self.organisation.start_url + "/", allow_head)
+        self._vanity_hosts.append(host)
+        return host
 
     def write_data_path(self, directory: str | Path) -> Path:
         """Write an AWS_DATA_PATH folder whose endpoint rule sets send sso, sso-oidc and sts

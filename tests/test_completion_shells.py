@@ -23,6 +23,7 @@ from conftest import (
 )
 from hostile import HOSTILE_NAME, profile_header
 
+from awscli_sso_ext import hook_spec
 from awscli_sso_ext.shells import fish_quote, posix_quote
 
 # Headers botocore reads (or ignores) in odd ways, then 1,000 ordinary profiles.
@@ -209,22 +210,15 @@ def test_bash_completes_our_options_formats_and_commands(home, aws_files, fake_c
         ["aws", "sso-status", "--"],
         ["aws", "sso-status", "--output", ""],
     )
-    assert switch == ["--unset", "--verify", "--no-login", "--no-browser"]
-    assert sso_env == [
-        "--profile",
-        "--format",
-        "--credentials",
-        "--unset",
-        "--no-login",
-        "--no-browser",
-    ]
-    assert formats == ["bash", "zsh", "fish", "powershell", "dotenv", "json", "process"]
+    assert switch == list(hook_spec.command_options("sso-switch"))
+    assert sso_env == list(hook_spec.command_options("sso-env"))
+    assert formats == list(hook_spec.option_values()[("sso-env", "--format")])
     # The CLI's completer (next to aws) answers, and sso-env and sso-status are added
     # once: sso-switch was already there.
-    assert commands == ["sso-switch ", "sso-env", "sso-status"]
+    assert commands == ["sso-switch ", *hook_spec.COMPLETED_COMMANDS[1:]]
     assert other == []
-    assert status == ["--profile", "--output"]
-    assert outputs == ["table", "json", "text"]
+    assert status == list(hook_spec.command_options("sso-status"))
+    assert outputs == list(hook_spec.option_values()[("sso-status", "--output")])
     log = (home / "completer.log").read_text().splitlines()
     assert log == ["aws sso-|8", "aws s3 l|8"]
 
@@ -338,12 +332,12 @@ def test_fish_completes_our_options_formats_commands_and_delegates(home, aws_fil
         "aws s3 l",
         "aws sso-status --output ",
     )
-    assert set(switch) >= {"--unset", "--verify", "--no-login", "--no-browser"}
+    assert set(switch) >= set(hook_spec.command_options("sso-switch"))
     assert "--credentials" not in switch
-    assert set(sso_env) >= {"--profile", "--format", "--credentials", "--unset", "--no-login"}
-    assert formats == sorted(["bash", "zsh", "fish", "powershell", "dotenv", "json", "process"])
-    assert {"sso-switch", "sso-env", "sso-status"} <= set(commands)
-    assert outputs == ["json", "table", "text"]
+    assert set(sso_env) >= set(hook_spec.command_options("sso-env"))
+    assert formats == sorted(hook_spec.option_values()[("sso-env", "--format")])
+    assert set(hook_spec.COMPLETED_COMMANDS) <= set(commands)
+    assert outputs == sorted(hook_spec.option_values()[("sso-status", "--output")])
     assert "ssm" in commands  # fish's own aws completion is still there
     assert other == ["ls"]  # fish's own s3 entry; the completer's answers don't match `l`
     assert "aws s3 l|8" in (home / "completer.log").read_text().splitlines()

@@ -16,6 +16,7 @@ import pytest
 from conftest import V1_AWS, V2_AWS, clean_environment, require, write_token
 
 from awscli_sso_ext import tokens
+from awscli_sso_ext.shells import FORMATS
 
 DEV, STAGING = "104729384756", "205938475610"
 START_URL = "https://d-1234567890.awsapps.com/start"
@@ -187,7 +188,7 @@ def test_sso_env_credentials_in_every_format_and_no_secret_without_it(world):
     for secret in (token["accessToken"], token["refreshToken"], token["clientSecret"]):
         assert secret.encode() not in plain.stdout + plain.stderr
     outputs = {}
-    for format_name in ("bash", "zsh", "fish", "powershell", "dotenv", "json", "process"):
+    for format_name in FORMATS:
         result = world("sso-env", "--profile", "dev", "--credentials", "--format", format_name)
         assert result.returncode == 0, result.stderr.decode()
         outputs[format_name] = result.stdout.decode()

@@ -142,3 +142,45 @@ DRIVERS = {driver.name: driver for driver in (Bash(), Zsh(), Fish(), PowerShell(
 
 def driver(shell: str) -> ShellDriver:
     return DRIVERS[shell]
+
+
+class Typist:
+    """Types command lines into an interactive shell and waits for each to finish: its
+    marker is printed, not typed (a shell may redraw what is typed)."""
+
+    def __init__(self, child):
+        self.child = child
+        self.count = 0
+        self.run("true")
+
+    def run(self, line: str) -> str:
+        self.count += 1
+        self.child.sendline(f"{line}; printf '%s_%s\\n' hookdone {self.count}")
+        self.child.expect_exact(f"hookdone_{self.count}")
+        return self.child.before
+
+    def close(self):
+        self.child.sendline("exit")
+        self.child.expect(pytest.importorskip("pexpect").EOF)
+
+
+def read_env(path: Path) -> dict:
+    """The environment `env -0 > path` wrote."""
+    entries = path.read_bytes().decode("utf-8").split("\0")
+    return dict(entry.split("=", 1) for entry in entries if entry)
+
+
+def hook_shell(
+    shell: str,
+    home: Path,
+    env: dict,
+    prompt: str = "hook-test> ",
+    before: tuple = (),
+    after: tuple = (),
+    size=(40, 250),
+):
+    """An interactive `shell` whose rc file runs `before`, sources the hook, runs `after` and
+    sets the prompt to `prompt`."""
+    harness = driver(shell)
+    lines = [*before, harness.source_line(), *after, *harness.fixed_prompt(prompt)]
+    return harness.spawn(home, lines, env, size=size)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import (
     HOOK_SHELLS,
+    STALE,
     START_URL,
     V1_AWS,
     clean_environment,
@@ -21,7 +22,7 @@ from conftest import (
     write_token,
 )
 from hostile import HOSTILE_NAME, profile_header
-from test_hook_shells import STALE, Typist, interactive_shell, quote_for, read_env, source_line
+from shell_harness import Typist, driver, hook_shell, read_env
 
 from awscli_sso_ext import tokens
 
@@ -141,7 +142,7 @@ def unexported_profile(shell: str) -> str:
 
 
 def steps(shell: str) -> list:
-    quoted = [quote_for(shell, name) for name in PROFILES]
+    quoted = [driver(shell).quote(name) for name in PROFILES]
     return [
         *(f"aws sso-switch {name}" for name in quoted),
         "aws sso-switch -",
@@ -158,7 +159,7 @@ def replay(shell: str, rc_home: Path, env: dict, dumps: Path) -> list:
     """Runs steps() in an interactive shell, dumping the environment after each one."""
     dumps.mkdir()
     rc_home.mkdir(exist_ok=True)
-    typist = Typist(interactive_shell(shell, rc_home, env))
+    typist = Typist(hook_shell(shell, rc_home, env))
     typist.run(f"env -0 > {dumps}/start")
     for number, line in enumerate(steps(shell)):
         typist.run(line)
@@ -215,10 +216,10 @@ def test_a_fast_switch_leaves_the_environment_the_plugin_leaves(shell, home, tmp
 def test_a_fast_switch_starts_no_process(shell, home, tmp_path):
     prepare(home)
     run_plugin(home)
-    hostile = quote_for(shell, HOSTILE_SSO)
+    hostile = driver(shell).quote(HOSTILE_SSO)
     script = "\n".join(
         [
-            source_line(shell),
+            driver(shell).source_line(),
             "aws sso-switch staging",
             f"aws sso-switch {hostile}",
             "aws sso-switch -",
@@ -247,11 +248,14 @@ def switch_in(shell: str, home: Path, env: dict, name: str, before: str = "") ->
         show = "builtin printf '%s=%s\\n' status {} region \"${{AWS_REGION-}}\" "
         show += 'profile "${{AWS_PROFILE-}}" expiration "${{AWS_SSO_EXT_EXPIRATION-}}"'
     if shell == "fish":
-        line = f"aws sso-switch {quote_for(shell, name)}; set -l s $status; {show.format('$s')}"
+        line = f"aws sso-switch {driver(shell).quote(name)}; set -l s $status; {show.format('$s')}"
     else:
-        line = f"s=0; aws sso-switch {quote_for(shell, name)} || s=$?; {show.format('$s')}"
+        line = f"s=0; aws sso-switch {driver(shell).quote(name)} || s=$?; {show.format('$s')}"
     result = subprocess.run(
-        [*strict_command(shell), "\n".join(filter(None, [source_line(shell), before, line]))],
+        [
+            *strict_command(shell),
+            "\n".join(filter(None, [driver(shell).source_line(), before, line])),
+        ],
         env=env,
         capture_output=True,
         text=True,

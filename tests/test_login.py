@@ -13,69 +13,20 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import V1_AWS, V2_AWS, clean_environment, require, write_token
+from conftest import START_URL, V1_AWS, V2_AWS, clean_environment, require, write_token
+from login_world import (
+    CONFIG,
+    DEV,
+    LEGACY_TOKEN,
+    SESSION_TOKEN,
+    STAGING,
+    age_token,
+    cache,
+    snapshot,
+)
 
 from awscli_sso_ext import tokens
 from awscli_sso_ext.shells import FORMATS
-
-DEV, STAGING = "104729384756", "205938475610"
-START_URL = "https://d-1234567890.awsapps.com/start"
-
-CONFIG = f"""
-[profile dev]
-sso_session = corp
-sso_account_id = {DEV}
-sso_role_name = ReadOnlyAccess
-region = eu-central-1
-
-[profile legacy]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-sso_account_id = {STAGING}
-sso_role_name = AdministratorAccess
-
-[profile plain]
-region = us-east-2
-
-[profile keys]
-region = eu-west-1
-credential_process = AWS sso-env --profile dev --format process
-
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-sso_registration_scopes = sso:account:access
-"""
-
-SESSION_TOKEN = tokens.token_cache_key(START_URL, "corp") + ".json"
-LEGACY_TOKEN = tokens.token_cache_key(START_URL, None) + ".json"
-
-
-@pytest.fixture
-def world(aws_cli, home, sandbox_environment):
-    """A home configured for the sandbox, and a function running the CLI there."""
-    sandbox, environment = sandbox_environment
-    # credential_process runs the same CLI: v1 can't read the v2 config (cli_legacy_plugin_path).
-    aws_cli.write_config(home, CONFIG.replace("AWS sso-env", f"{aws_cli.executable} sso-env"))
-
-    def run(*args, cli=aws_cli, **extra):
-        return cli.run(home, *args, env={**environment, **extra})
-
-    run.sandbox, run.home, run.environment, run.cli = sandbox, home, environment, aws_cli
-    return run
-
-
-def cache(home: Path) -> Path:
-    return home / ".aws" / "sso" / "cache"
-
-
-def snapshot(home: Path) -> dict:
-    """Every file under ~/.aws (lock files aside) with its bytes and mode."""
-    files = {}
-    for path in sorted((home / ".aws").rglob("*")):
-        if path.is_file() and not path.name.endswith(".lock"):
-            files[str(path)] = (path.read_bytes(), stat.S_IMODE(path.stat().st_mode))
-    return files
 
 
 def other_cli(world):
@@ -253,14 +204,6 @@ def test_debian_v2_sso_logout_removes_what_we_wrote(world):
     assert not (cache(world.home) / SESSION_TOKEN).exists()
     assert not list(cli_cache.glob("*.json"))
     assert len(world.sandbox.calls("Logout")) == 1
-
-
-def age_token(path: Path, minutes_left: float) -> dict:
-    data = json.loads(path.read_text())
-    expires = time.gmtime(time.time() + minutes_left * 60)
-    data["expiresAt"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", expires)
-    tokens.write_json_atomically(str(path), data)
-    return data
 
 
 def test_a_session_token_near_expiry_is_refreshed_by_botocore_from_our_file(world):

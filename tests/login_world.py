@@ -7,37 +7,22 @@ import stat
 import time
 from pathlib import Path
 
+from aws_config import config, corp_session, legacy_profile, profile, session_profile
 from conftest import START_URL
 
 from awscli_sso_ext import tokens
 
 DEV, STAGING = "104729384756", "205938475610"
 
-CONFIG = f"""
-[profile dev]
-sso_session = corp
-sso_account_id = {DEV}
-sso_role_name = ReadOnlyAccess
-region = eu-central-1
-
-[profile legacy]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-sso_account_id = {STAGING}
-sso_role_name = AdministratorAccess
-
-[profile plain]
-region = us-east-2
-
-[profile keys]
-region = eu-west-1
-credential_process = AWS sso-env --profile dev --format process
-
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-sso_registration_scopes = sso:account:access
-"""
+CONFIG = "\n" + config(
+    session_profile("dev", DEV),
+    legacy_profile("legacy", STAGING),
+    profile("plain", region="us-east-2"),
+    profile(
+        "keys", region="eu-west-1", credential_process="AWS sso-env --profile dev --format process"
+    ),
+    corp_session(sso_registration_scopes="sso:account:access"),
+)
 
 SESSION_TOKEN = tokens.token_cache_key(START_URL, "corp") + ".json"
 LEGACY_TOKEN = tokens.token_cache_key(START_URL, None) + ".json"

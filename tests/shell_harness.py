@@ -16,7 +16,6 @@ class ShellDriver:
 
     name = ""
     status = "$?"  # the exit status of the last command
-    prompt_end = r"[$#] "  # what the shell's own prompt character looks like after a marker
 
     def quote(self, word: str) -> str:
         return posix_quote(word)
@@ -29,7 +28,7 @@ class ShellDriver:
         """argv running a script (the last argument) in the shell's strictest mode."""
         return strict_command(self.name)
 
-    def run(self, script: str, env: dict, cwd: Path, timeout: float = 30):
+    def run(self, script: str, env: dict, cwd: Path | None = None, timeout: float = 30):
         """The finished strict-mode run of `script`, text mode, stdin closed."""
         return subprocess.run(
             [*self.strict_command(), script],
@@ -79,7 +78,6 @@ class Bash(ShellDriver):
 
 class Zsh(ShellDriver):
     name = "zsh"
-    prompt_end = r"[%#] "
 
     def print_lines(self, *words):
         return "print -rl -- " + " ".join(words)
@@ -97,7 +95,6 @@ class Zsh(ShellDriver):
 class Fish(ShellDriver):
     name = "fish"
     status = "$status"
-    prompt_end = r"> "
 
     def quote(self, word):
         return fish_quote(word)
@@ -119,7 +116,6 @@ class Fish(ShellDriver):
 class PowerShell(ShellDriver):
     name = "powershell"
     status = "$LASTEXITCODE"
-    prompt_end = r"> "
 
     def quote(self, word):
         return powershell_quote(word)

@@ -135,15 +135,7 @@ def cli_home(home, tmp_path):
 def test_scenario_in_strict_mode(shell, cli_home):
     home, dumps, env = cli_home
     script = "\n".join([driver(shell).source_line(), *scenario_steps(shell, strict=True)])
-    result = subprocess.run(
-        [*strict_command(shell), script],
-        env=env,
-        cwd=home,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    result = driver(shell).run(script, env, home, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert "'stagin' is not in" in result.stderr

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from aws_config import PLUGINS, config, corp_session, profile, session_profile
 from conftest import (
     HOOK_SHELLS,
     V1_AWS,
@@ -22,36 +23,24 @@ from conftest import (
     require_program,
     write_token,
 )
-from hostile import HOSTILE_NAME, profile_header
+from hostile import HOSTILE_NAME
 from shell_harness import driver, read_env
 
 TITLE = "Switch this shell to"
-CONFIG = f"""[plugins]
-sso_ext = awscli_sso_ext
-
-[profile staging]
-sso_session = corp
-sso_account_id = 205938475610
-sso_role_name = ReadOnlyAccess
-region = eu-central-1
-
-[profile prod]
-sso_session = corp
-sso_account_id = 111111111111
-sso_role_name = AdministratorAccess
-sso_account_name = Production
-region = eu-west-1
-
-[profile dev]
-region = us-east-1
-
-{profile_header(HOSTILE_NAME)}
-region = ap-south-1
-
-[sso-session corp]
-sso_start_url = https://d-1234567890.awsapps.com/start
-sso_region = eu-west-1
-"""
+CONFIG = config(
+    PLUGINS,
+    session_profile("staging", "205938475610"),
+    session_profile(
+        "prod",
+        "111111111111",
+        "AdministratorAccess",
+        sso_account_name="Production",
+        region="eu-west-1",
+    ),
+    profile("dev", region="us-east-1"),
+    profile(HOSTILE_NAME, region="ap-south-1"),
+    corp_session(),
+)
 BY_NAME = ["dev", "prod", "staging", HOSTILE_NAME]  # the order with no switch yet
 
 

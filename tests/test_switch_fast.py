@@ -9,6 +9,15 @@ import time
 from pathlib import Path
 
 import pytest
+from aws_config import (
+    PLUGINS,
+    config,
+    corp_session,
+    legacy_profile,
+    profile,
+    section,
+    session_profile,
+)
 from conftest import (
     HOOK_SHELLS,
     STALE,
@@ -21,52 +30,29 @@ from conftest import (
     traced_processes,
     write_token,
 )
-from hostile import HOSTILE_NAME, profile_header
+from hostile import HOSTILE_NAME
 from shell_harness import Typist, driver, hook_shell, read_env
 
 from awscli_sso_ext import tokens
 
 HOSTILE_SSO = HOSTILE_NAME + " sso"
-CONFIG = f"""[plugins]
-sso_ext = awscli_sso_ext
-
-[default]
-region = us-east-1
-
-[profile staging]
-sso_session = corp
-sso_account_id = 205938475610
-sso_role_name = ReadOnlyAccess
-region = eu-central-1
-
-[profile legacy]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-sso_account_id = 222222222222
-sso_role_name = AdministratorAccess
-
-[profile "my team"]
-region = ap-southeast-2
-
-[profile scratch]
-output = json
-
-[profile =ls]
-region = eu-south-1
-
-{profile_header(HOSTILE_NAME)}
-region = eu-north-1
-
-{profile_header(HOSTILE_SSO)}
-sso_session = corp
-sso_account_id = 333333333333
-sso_role_name = it's-$(touch pwned-role)
-region = `touch pwned-region` %n
-
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-"""
+CONFIG = config(
+    PLUGINS,
+    section("[default]", region="us-east-1"),
+    session_profile("staging", "205938475610"),
+    legacy_profile("legacy", "222222222222"),
+    section('[profile "my team"]', region="ap-southeast-2"),
+    profile("scratch", output="json"),
+    profile("=ls", region="eu-south-1"),
+    profile(HOSTILE_NAME, region="eu-north-1"),
+    session_profile(
+        HOSTILE_SSO,
+        "333333333333",
+        "it's-$(touch pwned-role)",
+        region="`touch pwned-region` %n",
+    ),
+    corp_session(),
+)
 CREDENTIALS = """[creds-only]
 aws_access_key_id = AKIAEXAMPLE
 aws_secret_access_key = secret
@@ -251,17 +237,8 @@ def switch_in(shell: str, home: Path, env: dict, name: str, before: str = "") ->
         line = f"aws sso-switch {driver(shell).quote(name)}; set -l s $status; {show.format('$s')}"
     else:
         line = f"s=0; aws sso-switch {driver(shell).quote(name)} || s=$?; {show.format('$s')}"
-    result = subprocess.run(
-        [
-            *strict_command(shell),
-            "\n".join(filter(None, [driver(shell).source_line(), before, line])),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    script = "\n".join(filter(None, [driver(shell).source_line(), before, line]))
+    result = driver(shell).run(script, env, timeout=120)
     assert result.returncode == 0, result.stderr
     values = dict(line.split("=", 1) for line in result.stdout.splitlines())
     values["stderr"] = result.stderr

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import HOOK_SHELLS, ROOT, START_URL, hook_environment, require_program
+from conftest import HOOK_SHELLS, ROOT, hook_environment, require_program
 from hostile import HOSTILE_NAME
-from prompt_helpers import SHOWN, UPDATE
+from prompt_helpers import SHOWN, UPDATE, sso_env
 from shell_harness import driver
 
 from awscli_sso_ext import hook_spec
@@ -22,14 +22,11 @@ SCENARIOS = json.loads(TABLE.read_text(encoding="utf-8"))
 SHELLS = ("bash", "zsh", "fish", "powershell")
 ESCAPE = re.compile(r"(\x1b\[[0-9;]*m)")
 HOSTILE = "@HOSTILE@"  # stands for tests/hostile.py's name in the table
+# A switch to an SSO profile, its login (token file or expiry) up to each scenario.
 SSO = {
-    "AWS_PROFILE": "staging",
-    "AWS_REGION": "eu-central-1",
-    "AWS_DEFAULT_REGION": "eu-central-1",
-    "AWS_SSO_EXT_ACCOUNT": "123456789012",
-    "AWS_SSO_EXT_ROLE": "ReadOnlyAccess",
-    "AWS_SSO_EXT_SESSION": "my-sso",
-    "AWS_SSO_EXT_START_URL": START_URL,
+    name: setting
+    for name, setting in sso_env(Path("unused")).items()
+    if name not in ("AWS_SSO_EXT_TOKEN_FILE", "AWS_SSO_EXT_EXPIRATION")
 }
 
 
@@ -102,7 +99,7 @@ def render_script(shell: str) -> str:
 def parse(shell: str, stdout: str) -> dict:
     if shell == "powershell":
         text, state, prompt = (v or "" for v in json.loads(stdout))
-        return {"status": "status=1", "text": text, "state": state, "prompt": prompt}
+        return {"text": text, "state": state, "prompt": prompt}
     status, text, state, prompt, printed_text, printed, _ = stdout.split("\n")
     assert (printed_text, printed) == (text, prompt)  # aws_sso_prompt prints what was set
     return {"status": status, "text": text, "state": state, "prompt": prompt}
@@ -153,9 +150,7 @@ def test_every_shell_renders_the_scenario(renders, shell, name):
 @pytest.mark.skipif(shutil.which("pwsh") is None, reason="pwsh is not installed here")
 def test_pwsh_renders_every_scenario(renders):
     rendered = {name: renders[("powershell", name)] for name in SCENARIOS}
-    assert rendered == {
-        name: dict(expected(name, "powershell"), status="status=1") for name in SCENARIOS
-    }
+    assert rendered == {name: expected(name, "powershell") for name in SCENARIOS}
 
 
 def test_the_table_covers_every_state_and_option():

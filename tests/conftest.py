@@ -132,6 +132,15 @@ def hook_environment(home: Path, *first_on_path: Path, **extra: str) -> dict:
     return clean_environment(home, PATH=os.pathsep.join([*path, os.environ["PATH"]]), **extra)
 
 
+# Left over from earlier work in a shell: a switch clears all of STALE.
+STALE = {
+    "AWS_DEFAULT_PROFILE": "my team",
+    "AWS_ACCESS_KEY_ID": "AKIAOLD",
+    "AWS_SECRET_ACCESS_KEY": "old-secret",
+    "AWS_SESSION_TOKEN": "old-token",
+}
+
+
 @pytest.fixture
 def fake_aws(tmp_path) -> Path:
     """A folder holding a stand-in `aws` (POSIX sh) that records what it is given.
@@ -177,6 +186,36 @@ exit 0
     )
     script.chmod(0o755)
     return folder
+
+
+# A stand-in fzf (tests/test_picker*.py): records its argv, FZF_DEFAULT_OPTS and stdin in
+# $FAKE_FZF_LOG and picks the last line holding $FAKE_FZF_ANSWER.
+FAKE_FZF = """#!{python}
+import os, sys
+log = os.environ["FAKE_FZF_LOG"]
+given = sys.stdin.buffer.read()
+with open(log, "w", encoding="utf-8") as out:
+    out.write(repr({{"argv": sys.argv[1:], "opts": os.environ.get("FZF_DEFAULT_OPTS"),
+        "stdin": given.decode("utf-8"), "stdin_is_tty": os.isatty(0)}}))
+answer = os.environ.get("FAKE_FZF_ANSWER", "")
+pick = [line for line in given.decode().splitlines() if answer and answer in line]
+if os.environ.get("FAKE_FZF_EXIT"):
+    sys.stdout.write(os.environ.get("FAKE_FZF_OUT", ""))
+    sys.exit(int(os.environ["FAKE_FZF_EXIT"]))
+sys.stdout.write(pick[-1] + "\\n" if pick else "")
+sys.exit(0 if pick else 1)
+"""
+
+
+@pytest.fixture
+def fake_fzf(tmp_path) -> tuple[Path, Path]:
+    """(folder with a fake fzf that records what it gets and answers a line, its log)."""
+    folder = tmp_path / "fzf-bin"
+    folder.mkdir()
+    script = folder / "fzf"
+    script.write_text(FAKE_FZF.format(python=sys.executable))
+    script.chmod(0o755)
+    return folder, tmp_path / "fzf.log"
 
 
 START_URL = "https://d-1234567890.awsapps.com/start"
@@ -229,6 +268,23 @@ def sandbox_environment(tmp_path):
         environment.update(PYTHONPATH=str(guard), AWS_EC2_METADATA_DISABLED="true")
         environment.update(HEADLESS)
         yield sandbox, environment
+
+
+@pytest.fixture
+def world(aws_cli, home, sandbox_environment):
+    """A home configured for the sandbox (tests/login_world.py), and a function running the
+    CLI there."""
+    from login_world import CONFIG
+
+    sandbox, environment = sandbox_environment
+    # credential_process runs the same CLI: v1 can't read the v2 config (cli_legacy_plugin_path).
+    aws_cli.write_config(home, CONFIG.replace("AWS sso-env", f"{aws_cli.executable} sso-env"))
+
+    def run(*args, cli=aws_cli, **extra):
+        return cli.run(home, *args, env={**environment, **extra})
+
+    run.sandbox, run.home, run.environment, run.cli = sandbox, home, environment, aws_cli
+    return run
 
 
 # --- Terminals (tests/test_demo.py, tests/test_prompt_auto.py) ---------------------------

@@ -212,7 +212,7 @@ def test_golden_files_are_all_used():
 
 
 def test_golden_powershell_lines_all_have_the_safe_form():
-    from test_shells import POWERSHELL_LINE
+    from hostile import POWERSHELL_LINE
 
     for path in GOLDEN.glob("*.powershell"):
         for line in path.read_text(encoding="utf-8").splitlines():

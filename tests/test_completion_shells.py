@@ -22,7 +22,9 @@ from conftest import (
     traced_processes,
 )
 from hostile import HOSTILE_NAME, profile_header
+from shell_harness import driver, hook_shell
 
+from awscli_sso_ext import hook_spec
 from awscli_sso_ext.shells import fish_quote, posix_quote
 
 # Headers botocore reads (or ignores) in odd ways, then 1,000 ordinary profiles.
@@ -139,11 +141,6 @@ def run_script(shell: str, script: str, env: dict, strict: bool = True) -> str:
     return result.stdout
 
 
-def source(shell: str) -> str:
-    quote = fish_quote if shell == "fish" else posix_quote
-    return f"source {quote(str(hook_file(shell)))}"
-
-
 # --- bash: the completion function called as readline would --------------------------
 
 BASH_CALL = r"""
@@ -159,7 +156,7 @@ def bash_replies(env: dict, *lines: list, between: str = "") -> list:
     calls = ["complete_line " + " ".join(posix_quote(word) for word in line) for line in lines]
     if between:
         calls.insert(1, between)
-    out = run_script("bash", "\n".join([source("bash"), BASH_CALL, *calls]), env)
+    out = run_script("bash", "\n".join([driver("bash").source_line(), BASH_CALL, *calls]), env)
     answers = out.split("@@\0")[:-1]
     return [[word for word in answer.split("\0") if word] for answer in answers]
 
@@ -209,22 +206,15 @@ def test_bash_completes_our_options_formats_and_commands(home, aws_files, fake_c
         ["aws", "sso-status", "--"],
         ["aws", "sso-status", "--output", ""],
     )
-    assert switch == ["--unset", "--verify", "--no-login", "--no-browser"]
-    assert sso_env == [
-        "--profile",
-        "--format",
-        "--credentials",
-        "--unset",
-        "--no-login",
-        "--no-browser",
-    ]
-    assert formats == ["bash", "zsh", "fish", "powershell", "dotenv", "json", "process"]
+    assert switch == list(hook_spec.command_options("sso-switch"))
+    assert sso_env == list(hook_spec.command_options("sso-env"))
+    assert formats == list(hook_spec.option_values()[("sso-env", "--format")])
     # The CLI's completer (next to aws) answers, and sso-env and sso-status are added
     # once: sso-switch was already there.
-    assert commands == ["sso-switch ", "sso-env", "sso-status"]
+    assert commands == ["sso-switch ", *hook_spec.COMPLETED_COMMANDS[1:]]
     assert other == []
-    assert status == ["--profile", "--output"]
-    assert outputs == ["table", "json", "text"]
+    assert status == list(hook_spec.command_options("sso-status"))
+    assert outputs == list(hook_spec.option_values()[("sso-status", "--output")])
     log = (home / "completer.log").read_text().splitlines()
     assert log == ["aws sso-|8", "aws s3 l|8"]
 
@@ -268,7 +258,7 @@ def test_completing_profile_names_starts_no_process(shell, home, aws_files, fake
     # Twice, around an edit made by the shell's own redirection (no process either).
     if shell == "fish":
         edit = f"printf '[profile late]\\n' >> {fish_quote(aws_files['AWS_CONFIG_FILE'])}"
-    script = "\n".join([source(shell), *calls, edit, *calls])
+    script = "\n".join([driver(shell).source_line(), *calls, edit, *calls])
     out = run_script(shell, script, env)
     if shell == "zsh":
         assert out.split() == ["1008", "1009"]
@@ -282,7 +272,7 @@ def test_completing_profile_names_starts_no_process(shell, home, aws_files, fake
 def test_zsh_lists_exactly_the_profiles_botocore_sees(home, aws_files):
     script = "\n".join(
         [
-            source("zsh"),
+            driver("zsh").source_line(),
             "__awscli_sso_ext_complete_load",
             "__awscli_sso_ext_profile_names",
             "print -rN -- $__awscli_sso_ext_profiles",
@@ -301,7 +291,12 @@ def fish_complete(env: dict, *lines: str, between: str = "") -> list:
     home = Path(env["HOME"])
     env = dict(env, XDG_CONFIG_HOME=str(home / "xdg-none"), XDG_DATA_HOME=str(home / "xdg-data"))
     result = subprocess.run(
-        [require_program("fish"), "--private", "-c", "\n".join([source("fish"), *calls])],
+        [
+            require_program("fish"),
+            "--private",
+            "-c",
+            "\n".join([driver("fish").source_line(), *calls]),
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -317,7 +312,7 @@ def fish_complete(env: dict, *lines: str, between: str = "") -> list:
 
 def test_fish_lists_exactly_the_profiles_botocore_sees(home, aws_files, fake_cli):
     env = hook_environment(home, fake_cli, **aws_files)
-    script = "\n".join([source("fish"), "__awscli_sso_ext_profiles"])
+    script = "\n".join([driver("fish").source_line(), "__awscli_sso_ext_profiles"])
     assert run_script("fish", script, env).splitlines() == EXPECTED
     switch, env_profile, spaces = fish_complete(
         env, "aws sso-switch my", "aws sso-env --profile prof-99", "aws s3 ls --profile my\\ t"
@@ -338,12 +333,12 @@ def test_fish_completes_our_options_formats_commands_and_delegates(home, aws_fil
         "aws s3 l",
         "aws sso-status --output ",
     )
-    assert set(switch) >= {"--unset", "--verify", "--no-login", "--no-browser"}
+    assert set(switch) >= set(hook_spec.command_options("sso-switch"))
     assert "--credentials" not in switch
-    assert set(sso_env) >= {"--profile", "--format", "--credentials", "--unset", "--no-login"}
-    assert formats == sorted(["bash", "zsh", "fish", "powershell", "dotenv", "json", "process"])
-    assert {"sso-switch", "sso-env", "sso-status"} <= set(commands)
-    assert outputs == ["json", "table", "text"]
+    assert set(sso_env) >= set(hook_spec.command_options("sso-env"))
+    assert formats == sorted(hook_spec.option_values()[("sso-env", "--format")])
+    assert set(hook_spec.COMPLETED_COMMANDS) <= set(commands)
+    assert outputs == sorted(hook_spec.option_values()[("sso-status", "--output")])
     assert "ssm" in commands  # fish's own aws completion is still there
     assert other == ["ls"]  # fish's own s3 entry; the completer's answers don't match `l`
     assert "aws s3 l|8" in (home / "completer.log").read_text().splitlines()
@@ -360,31 +355,8 @@ def test_fish_sees_an_edit_between_two_tabs(home, aws_files, fake_cli):
 
 
 def interactive(shell: str, home: Path, env: dict, rc_before: str = "", rc_after: str = ""):
-    pexpect = pytest.importorskip("pexpect")
-    program = require_program(shell)
-    env = dict(env, TERM="dumb")
-    lines = [rc_before, source(shell), rc_after]
-    if shell == "bash":
-        rc = home / ".completion-bashrc"
-        rc.write_text("\n".join([*lines, "PS1='ready> '"]) + "\n")
-        argv = ["--noprofile", "--rcfile", str(rc), "-i"]
-    elif shell == "zsh":
-        (home / ".zshrc").write_text("\n".join([*lines, "PS1='ready> '"]) + "\n")
-        env["ZDOTDIR"] = str(home)
-        argv = ["-i"]
-    else:
-        config = home / "xdg" / "fish" / "config.fish"
-        config.parent.mkdir(parents=True)
-        config.write_text(
-            "\n".join(
-                [*lines, "set -g fish_greeting ''", "function fish_prompt; printf 'ready> '; end"]
-            )
-            + "\n"
-        )
-        env.update(XDG_CONFIG_HOME=str(home / "xdg"), XDG_DATA_HOME=str(home / "data"))
-        argv = ["--private", "-i"]
-    child = pexpect.spawn(program, argv, env=env, cwd=str(home), encoding="utf-8", timeout=20)
-    child.setwinsize(50, 200)
+    """hook_shell with `ready> ` as its prompt, drawn once."""
+    child = hook_shell(shell, home, env, "ready> ", (rc_before,), (rc_after,), size=(50, 200))
     child.expect_exact("ready> ")
     return child
 

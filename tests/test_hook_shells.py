@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import (
     HOOK_SHELLS,
+    STALE,
     V1_AWS,
     hook_environment,
     hook_file,
@@ -20,9 +21,9 @@ from conftest import (
     traced_processes,
 )
 from hostile import HOSTILE_NAME, profile_header
+from shell_harness import Typist, driver, hook_shell, read_env
 
 from awscli_sso_ext.hooks import HOOKS
-from awscli_sso_ext.shells import fish_quote, posix_quote
 
 CONFIG = f"""
 [default]
@@ -40,27 +41,8 @@ output = json
 {profile_header(HOSTILE_NAME)}
 region = eu-north-1
 """
-
 # Profiles without SSO: the hook's work doesn't depend on logging in, so no test here can
-# reach the network. Left over from earlier work in the shell: a switch clears all of STALE.
-STALE = {
-    "AWS_DEFAULT_PROFILE": "my team",
-    "AWS_ACCESS_KEY_ID": "AKIAOLD",
-    "AWS_SECRET_ACCESS_KEY": "old-secret",
-    "AWS_SESSION_TOKEN": "old-token",
-}
-
-
-def quote_for(shell: str, word: str) -> str:
-    return fish_quote(word) if shell == "fish" else posix_quote(word)
-
-
-def source_line(shell: str) -> str:
-    return f"source {quote_for(shell, str(hook_file(shell)))}"
-
-
-def status_of(shell: str) -> str:
-    return "$status" if shell == "fish" else "$?"
+# reach the network.
 
 
 # --- The scenario with the real AWS CLI v1, replayed in every shell and mode ---------------
@@ -71,8 +53,8 @@ def scenario_steps(shell: str, strict: bool) -> list:
 
     def failing(command: str, name: str) -> str:
         if strict and shell != "fish":  # `set -e` would end the script at the failure
-            return f'{command} || echo {status_of(shell)} > "$HOOK_DUMPS/{name}"'
-        return f'{command}; echo {status_of(shell)} > "$HOOK_DUMPS/{name}"'
+            return f'{command} || echo {driver(shell).status} > "$HOOK_DUMPS/{name}"'
+        return f'{command}; echo {driver(shell).status} > "$HOOK_DUMPS/{name}"'
 
     def dump(name: str) -> str:
         return f'env -0 > "$HOOK_DUMPS/{name}"'
@@ -94,11 +76,6 @@ def scenario_steps(shell: str, strict: bool) -> list:
         'aws configure get region --profile "my team" > "$HOOK_DUMPS/myteam"',
         failing("aws configure get nosuchkey", "missing.status"),
     ]
-
-
-def read_env(path: Path) -> dict:
-    entries = path.read_bytes().decode("utf-8").split("\0")
-    return dict(entry.split("=", 1) for entry in entries if entry)
 
 
 def check_scenario(dumps: Path, home: Path) -> None:
@@ -157,16 +134,8 @@ def cli_home(home, tmp_path):
 @pytest.mark.parametrize("shell", HOOK_SHELLS)
 def test_scenario_in_strict_mode(shell, cli_home):
     home, dumps, env = cli_home
-    script = "\n".join([source_line(shell), *scenario_steps(shell, strict=True)])
-    result = subprocess.run(
-        [*strict_command(shell), script],
-        env=env,
-        cwd=home,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    script = "\n".join([driver(shell).source_line(), *scenario_steps(shell, strict=True)])
+    result = driver(shell).run(script, env, home, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert "'stagin' is not in" in result.stderr
@@ -174,35 +143,6 @@ def test_scenario_in_strict_mode(shell, cli_home):
 
 
 # --- Interactive shells in a pseudo-terminal, the hook loaded from the rc file -------------
-
-
-def interactive_shell(shell: str, home: Path, env: dict):
-    """A pexpect child running `shell` interactively, with the hook sourced by its rc file."""
-    pexpect = pytest.importorskip("pexpect")
-    program = require_program(shell)
-    env = dict(env, TERM="dumb")
-    if shell == "bash":
-        rc = home / ".hook-bashrc"
-        rc.write_text(f"{source_line(shell)}\nPS1='hook-test> '\n")
-        argv = [program, "--noprofile", "--rcfile", str(rc), "-i"]
-    elif shell == "zsh":
-        zdotdir = home / "zdotdir"
-        zdotdir.mkdir()
-        (zdotdir / ".zshrc").write_text(f"{source_line(shell)}\nPS1='hook-test> '\n")
-        env["ZDOTDIR"] = str(zdotdir)
-        argv = [program, "-i"]
-    else:
-        config = home / "xdg" / "fish" / "config.fish"
-        config.parent.mkdir(parents=True)
-        config.write_text(
-            f"{source_line(shell)}\nset -g fish_greeting ''\n"
-            "function fish_prompt\n    printf 'hook-test> '\nend\n"
-        )
-        env.update(XDG_CONFIG_HOME=str(home / "xdg"), XDG_DATA_HOME=str(home / "data"))
-        argv = [program, "--private", "-i"]
-    child = pexpect.spawn(argv[0], argv[1:], env=env, cwd=str(home), encoding="utf-8", timeout=20)
-    child.setwinsize(40, 250)
-    return child
 
 
 def interrupt_until_gone(child, pid: int) -> None:
@@ -220,30 +160,11 @@ def interrupt_until_gone(child, pid: int) -> None:
     raise AssertionError("Ctrl-C never reached the command")
 
 
-class Typist:
-    """Types command lines and waits for each to finish: its marker is printed, not typed."""
-
-    def __init__(self, child):
-        self.child = child
-        self.count = 0
-        self.run("true")
-
-    def run(self, line: str) -> str:
-        self.count += 1
-        self.child.sendline(f"{line}; printf '%s_%s\\n' hookdone {self.count}")
-        self.child.expect_exact(f"hookdone_{self.count}")
-        return self.child.before
-
-    def close(self):
-        self.child.sendline("exit")
-        self.child.expect(__import__("pexpect").EOF)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("shell", HOOK_SHELLS)
 def test_scenario_in_an_interactive_shell(shell, cli_home):
     home, dumps, env = cli_home
-    typist = Typist(interactive_shell(shell, home, env))
+    typist = Typist(hook_shell(shell, home, env))
     for line in scenario_steps(shell, strict=False):
         typist.run(line)
     typist.close()
@@ -256,7 +177,7 @@ def test_interactive_login_prompt_reads_the_terminal_and_ctrl_c_changes_nothing(
 ):
     log = tmp_path / "fake.log"
     env = hook_environment(home, fake_aws, FAKE_AWS_LOG=str(log), AWS_PROFILE="before")
-    child = interactive_shell(shell, home, env)
+    child = hook_shell(shell, home, env)
     typist = Typist(child)
     typist.run(f"env -0 > {tmp_path}/before")
     # The switch reads a line from the terminal, as a login would, then waits: Ctrl-C.
@@ -282,12 +203,12 @@ def test_interactive_login_prompt_reads_the_terminal_and_ctrl_c_changes_nothing(
 def test_pass_through_arguments_stdin_status_and_switch_edge_cases(shell, home, tmp_path, fake_aws):
     log = tmp_path / "fake.log"
     (home / "typed.txt").write_text("typed\n")  # not a pipe: bash runs a pipe's end in a subshell
-    status = status_of(shell)
+    status = driver(shell).status
     awkward = ["a b", "it's", '"quoted"', "$HOME", "", "*", "--region"]
-    words = " ".join(quote_for(shell, word) for word in awkward)
+    words = " ".join(driver(shell).quote(word) for word in awkward)
     script = "\n".join(
         [
-            source_line(shell),
+            driver(shell).source_line(),
             f"printf 'in put' | aws --debug {words} || echo pass={status}",
             "aws --region eu-west-1 --debug sso-switch ok < typed.txt",
             'printf "profile=%s\\n" "$AWS_PROFILE"',
@@ -361,9 +282,9 @@ SCANS = [
 
 @pytest.mark.parametrize("shell", HOOK_SHELLS)
 def test_switch_is_recognised_after_global_options(shell, home):
-    lines = [source_line(shell)]
+    lines = [driver(shell).source_line()]
     for words, _expected in SCANS:
-        quoted = " ".join(quote_for(shell, word) for word in words)
+        quoted = " ".join(driver(shell).quote(word) for word in words)
         lines.append(f"__awscli_sso_ext_is_switch {quoted} && echo yes || echo no")
     if shell == "fish":
         lines = [
@@ -458,7 +379,7 @@ VOLATILE = {"_", "BASH_ARGC", "BASH_ARGV", "BASH_LINENO", "BASH_SOURCE", "funcfi
 def test_sourcing_is_silent_adds_only_our_functions_and_twice_changes_nothing(
     shell, home, tmp_path
 ):
-    source = source_line(shell)
+    source = driver(shell).source_line()
     script = "\n".join(
         [
             f"{STATE[shell]} > {tmp_path}/state0",
@@ -516,7 +437,7 @@ def spawned(command: list, tmp_path: Path) -> list:
 def test_sourcing_starts_no_process(shell, home, tmp_path):
     base = strict_command(shell)
     baseline = spawned([*base, "true"], tmp_path)
-    sourcing = spawned([*base, f"{source_line(shell)}; true"], tmp_path)
+    sourcing = spawned([*base, f"{driver(shell).source_line()}; true"], tmp_path)
     assert sourcing == baseline == ["execve"]  # only the shell itself
 
 

@@ -13,124 +13,23 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import V1_AWS, V2_AWS, clean_environment, require, write_token
+from conftest import START_URL, V2_AWS, clean_environment, require, write_token
+from login_world import (
+    DEV,
+    LEGACY_TOKEN,
+    SESSION_FIELDS,
+    SESSION_TOKEN,
+    STAGING,
+    age_token,
+    boto3_account,
+    cache,
+    caller,
+    other_cli,
+    snapshot,
+)
 
 from awscli_sso_ext import tokens
-
-DEV, STAGING = "104729384756", "205938475610"
-START_URL = "https://d-1234567890.awsapps.com/start"
-
-CONFIG = f"""
-[profile dev]
-sso_session = corp
-sso_account_id = {DEV}
-sso_role_name = ReadOnlyAccess
-region = eu-central-1
-
-[profile legacy]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-sso_account_id = {STAGING}
-sso_role_name = AdministratorAccess
-
-[profile plain]
-region = us-east-2
-
-[profile keys]
-region = eu-west-1
-credential_process = AWS sso-env --profile dev --format process
-
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-sso_registration_scopes = sso:account:access
-"""
-
-SESSION_TOKEN = tokens.token_cache_key(START_URL, "corp") + ".json"
-# What `aws sso login` writes for an sso-session login, so botocore can renew it.
-SESSION_FIELDS = {
-    "startUrl",
-    "region",
-    "accessToken",
-    "expiresAt",
-    "clientId",
-    "clientSecret",
-    "registrationExpiresAt",
-    "refreshToken",
-}
-LEGACY_TOKEN = tokens.token_cache_key(START_URL, None) + ".json"
-
-
-@pytest.fixture
-def world(aws_cli, home, sandbox_environment):
-    """A home configured for the sandbox, and a function running the CLI there."""
-    sandbox, environment = sandbox_environment
-    # credential_process runs the same CLI: v1 can't read the v2 config (cli_legacy_plugin_path).
-    aws_cli.write_config(home, CONFIG.replace("AWS sso-env", f"{aws_cli.executable} sso-env"))
-
-    def run(*args, cli=aws_cli, **extra):
-        return cli.run(home, *args, env={**environment, **extra})
-
-    run.sandbox, run.home, run.environment, run.cli = sandbox, home, environment, aws_cli
-    return run
-
-
-def cache(home: Path) -> Path:
-    return home / ".aws" / "sso" / "cache"
-
-
-def snapshot(home: Path) -> dict:
-    """Every file under ~/.aws (lock files aside) with its bytes and mode."""
-    files = {}
-    for path in sorted((home / ".aws").rglob("*")):
-        if path.is_file() and not path.name.endswith(".lock"):
-            files[str(path)] = (path.read_bytes(), stat.S_IMODE(path.stat().st_mode))
-    return files
-
-
-def other_cli(world):
-    """The same home through the other CLI (v1 <-> v2). It reads a copy of the config without
-    our [plugins] section: v1 crashes on v2's cli_legacy_plugin_path (FACTS.md)."""
-    from conftest import AwsCli
-
-    plain = world.home / "config-without-plugins"
-    plain.write_text(CONFIG.replace("AWS sso-env", "aws sso-env"))
-    if world.cli.label == "v1":
-        require(V2_AWS.exists(), "Debian's AWS CLI v2")
-        return AwsCli("v2", V2_AWS, ""), {"AWS_CONFIG_FILE": str(plain)}
-    return AwsCli("v1", V1_AWS, ""), {"AWS_CONFIG_FILE": str(plain)}
-
-
-def caller(world, profile, cli=None, **extra):
-    result = world(
-        "sts",
-        "get-caller-identity",
-        "--profile",
-        profile,
-        "--output",
-        "json",
-        cli=cli or world.cli,
-        **extra,
-    )
-    assert result.returncode == 0, result.stderr.decode()
-    return json.loads(result.stdout)
-
-
-def boto3_account(world) -> str:
-    """The account boto3 (its own botocore, in another process) gets for the profile dev."""
-    boto3 = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import boto3; print(boto3.Session(profile_name='dev')"
-            ".client('sts').get_caller_identity()['Account'])",
-        ],
-        env=clean_environment(world.home, **world.environment),
-        capture_output=True,
-        text=True,
-    )
-    assert boto3.returncode == 0, boto3.stderr
-    return boto3.stdout.strip()
+from awscli_sso_ext.shells import FORMATS
 
 
 def test_switch_logs_in_and_every_client_uses_our_cache(world):
@@ -195,7 +94,7 @@ def test_sso_env_credentials_in_every_format_and_no_secret_without_it(world):
     for secret in (token["accessToken"], token["refreshToken"], token["clientSecret"]):
         assert secret.encode() not in plain.stdout + plain.stderr
     outputs = {}
-    for format_name in ("bash", "zsh", "fish", "powershell", "dotenv", "json", "process"):
+    for format_name in FORMATS:
         result = world("sso-env", "--profile", "dev", "--credentials", "--format", format_name)
         assert result.returncode == 0, result.stderr.decode()
         outputs[format_name] = result.stdout.decode()
@@ -260,14 +159,6 @@ def test_debian_v2_sso_logout_removes_what_we_wrote(world):
     assert not (cache(world.home) / SESSION_TOKEN).exists()
     assert not list(cli_cache.glob("*.json"))
     assert len(world.sandbox.calls("Logout")) == 1
-
-
-def age_token(path: Path, minutes_left: float) -> dict:
-    data = json.loads(path.read_text())
-    expires = time.gmtime(time.time() + minutes_left * 60)
-    data["expiresAt"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", expires)
-    tokens.write_json_atomically(str(path), data)
-    return data
 
 
 def test_a_session_token_near_expiry_is_renewed_without_a_login_in_the_cli_s_own_way(world):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Tmux, clean_environment
-from test_login import DEV, START_URL, world  # noqa: F401 -- world is a fixture
+from login_world import DEV, START_URL
 
 CONSOLE_BROWSERS = (
     "www-browser",

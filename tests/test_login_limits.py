@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 from conftest import clean_environment
-from test_login import (  # noqa: F401 -- world is a fixture
+from login_world import (
     DEV,
     SESSION_TOKEN,
     age_token,
     cache,
     snapshot,
-    world,
 )
 
 from awscli_sso_ext import tokens

@@ -16,18 +16,16 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import HEADLESS, V2_AWS, clean_environment, require
-from test_login import (
+from conftest import HEADLESS, START_URL, V2_AWS, clean_environment, require
+from login_world import (
     DEV,
     SESSION_FIELDS,
     SESSION_TOKEN,
-    START_URL,
     age_token,
     boto3_account,
     cache,
     caller,
     other_cli,
-    world,  # noqa: F401 -- world is a fixture
 )
 
 STANDIN = Path(__file__).with_name("browser_standin.py")

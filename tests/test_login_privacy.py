@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from test_login import (  # noqa: F401 -- world is a fixture
+from login_world import (
     LEGACY_TOKEN,
     SESSION_TOKEN,
     age_token,
     cache,
-    world,
 )
 
 from awscli_sso_ext import tokens

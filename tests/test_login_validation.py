@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from test_login import (  # noqa: F401 -- world is a fixture
+from login_world import (
     DEV,
     LEGACY_TOKEN,
     START_URL,
     age_token,
     cache,
     snapshot,
-    world,
 )
 
 

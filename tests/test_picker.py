@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import sys
 from pathlib import Path
 
 import pytest
@@ -169,33 +168,6 @@ def test_a_torn_or_strange_state_file_only_costs_the_order(tmp_path, text):
 
 
 # --- fzf --------------------------------------------------------------------------------
-
-FAKE_FZF = """#!{python}
-import os, sys
-log = os.environ["FAKE_FZF_LOG"]
-given = sys.stdin.buffer.read()
-with open(log, "w", encoding="utf-8") as out:
-    out.write(repr({{"argv": sys.argv[1:], "opts": os.environ.get("FZF_DEFAULT_OPTS"),
-        "stdin": given.decode("utf-8"), "stdin_is_tty": os.isatty(0)}}))
-answer = os.environ.get("FAKE_FZF_ANSWER", "")
-pick = [line for line in given.decode().splitlines() if answer and answer in line]
-if os.environ.get("FAKE_FZF_EXIT"):
-    sys.stdout.write(os.environ.get("FAKE_FZF_OUT", ""))
-    sys.exit(int(os.environ["FAKE_FZF_EXIT"]))
-sys.stdout.write(pick[-1] + "\\n" if pick else "")
-sys.exit(0 if pick else 1)
-"""
-
-
-@pytest.fixture
-def fake_fzf(tmp_path) -> tuple[Path, Path]:
-    """(folder with a fake fzf that records what it gets and answers a line, its log)."""
-    folder = tmp_path / "fzf-bin"
-    folder.mkdir()
-    script = folder / "fzf"
-    script.write_text(FAKE_FZF.format(python=sys.executable))
-    script.chmod(0o755)
-    return folder, tmp_path / "fzf.log"
 
 
 def fzf_environ(fake_fzf, **extra) -> dict:

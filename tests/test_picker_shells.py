@@ -5,13 +5,14 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shlex
 import stat
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from aws_config import PLUGINS, config, corp_session, profile, session_profile
 from conftest import (
     HOOK_SHELLS,
     V1_AWS,
@@ -22,37 +23,24 @@ from conftest import (
     require_program,
     write_token,
 )
-from hostile import HOSTILE_NAME, profile_header
-from test_hook_shells import read_env, source_line, status_of
-from test_picker import FAKE_FZF
+from hostile import HOSTILE_NAME
+from shell_harness import driver, read_env
 
 TITLE = "Switch this shell to"
-CONFIG = f"""[plugins]
-sso_ext = awscli_sso_ext
-
-[profile staging]
-sso_session = corp
-sso_account_id = 205938475610
-sso_role_name = ReadOnlyAccess
-region = eu-central-1
-
-[profile prod]
-sso_session = corp
-sso_account_id = 111111111111
-sso_role_name = AdministratorAccess
-sso_account_name = Production
-region = eu-west-1
-
-[profile dev]
-region = us-east-1
-
-{profile_header(HOSTILE_NAME)}
-region = ap-south-1
-
-[sso-session corp]
-sso_start_url = https://d-1234567890.awsapps.com/start
-sso_region = eu-west-1
-"""
+CONFIG = config(
+    PLUGINS,
+    session_profile("staging", "205938475610"),
+    session_profile(
+        "prod",
+        "111111111111",
+        "AdministratorAccess",
+        sso_account_name="Production",
+        region="eu-west-1",
+    ),
+    profile("dev", region="us-east-1"),
+    profile(HOSTILE_NAME, region="ap-south-1"),
+    corp_session(),
+)
 BY_NAME = ["dev", "prod", "staging", HOSTILE_NAME]  # the order with no switch yet
 
 
@@ -72,13 +60,12 @@ class Terminal:
         self.tmux.wait(rf"done{self.count}$")
 
     def export(self, name: str, value: str) -> None:
-        quoted = "'" + value + "'"  # test values only: no quote in them
-        self.run(f"set -gx {name} {quoted}" if self.shell == "fish" else f"export {name}={quoted}")
+        self.run(driver(self.shell).export({name: value}))
 
     def status(self, line: str = "") -> int:
         """The exit status of `line` (of the last command line when empty)."""
         self.count += 1
-        echo = f"echo rc={status_of(self.shell)}:{self.count}"
+        echo = f"echo rc={driver(self.shell).status}:{self.count}"
         self.tmux.line(f"{line}; {echo}" if line else echo)
         return int(self.tmux.wait(rf"rc=(\d+):{self.count}$").group(1))
 
@@ -119,23 +106,10 @@ class Terminal:
 
 def rc_command(shell: str, home: Path, env: dict, hook: bool) -> str:
     """The command line that starts `shell` interactively with (or without) the hook."""
-    program = require_program(shell)
-    hook_line = source_line(shell) if hook else ""
-    if shell == "bash":
-        (home / ".bashrc-test").write_text(f"{hook_line}\nPS1='hook-test> '\n")
-        return f"{program} --noprofile --rcfile {home}/.bashrc-test -i"
-    if shell == "zsh":
-        (home / "zdotdir").mkdir()
-        (home / "zdotdir" / ".zshrc").write_text(f"{hook_line}\nPS1='hook-test> '\n")
-        env["ZDOTDIR"] = str(home / "zdotdir")
-        return f"{program} -i"
-    config = home / "xdg" / "fish" / "config.fish"
-    config.parent.mkdir(parents=True)
-    config.write_text(
-        f"{hook_line}\nset -g fish_greeting ''\nfunction fish_prompt\n    printf 'hook-test> '\nend\n"
-    )
-    env.update(XDG_CONFIG_HOME=str(home / "xdg"), XDG_DATA_HOME=str(home / "data"))
-    return f"{program} --private -i"
+    harness = driver(shell)
+    rc_lines = [harness.source_line()] if hook else []
+    argv = harness.interactive_argv(home, [*rc_lines, *harness.fixed_prompt("hook-test> ")], env)
+    return shlex.join([require_program(shell), *argv])
 
 
 @pytest.fixture
@@ -254,20 +228,11 @@ def test_without_the_hook_eval_of_the_output_switches(shell, terminal):
     assert "prod" in code
 
 
-@pytest.fixture
-def fake_fzf_folder(tmp_path) -> Path:
-    folder = tmp_path / "fzf-bin"
-    folder.mkdir()
-    (folder / "fzf").write_text(FAKE_FZF.format(python=sys.executable))
-    (folder / "fzf").chmod(0o755)
-    return folder
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("shell", HOOK_SHELLS)
-def test_fzf_on_path_is_used_with_the_users_options(shell, terminal, home, fake_fzf_folder):
+def test_fzf_on_path_is_used_with_the_users_options(shell, terminal, home, fake_fzf):
     log = home / "fzf.log"
-    term = terminal(shell, first_on_path=(fake_fzf_folder,))
+    term = terminal(shell, first_on_path=(fake_fzf[0],))
     term.export("FAKE_FZF_LOG", str(log))
     term.export("FAKE_FZF_ANSWER", "Production")
     term.export("FZF_DEFAULT_OPTS", "--height=40%")

@@ -9,10 +9,9 @@ import pytest
 import tree_sitter
 import tree_sitter_powershell
 from conftest import ROOT, hook_file
-from hostile import HOSTILE_NAME
+from hostile import HOSTILE_NAME, QUOTING_TABLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_shells import QUOTING_TABLE
 
 from awscli_sso_ext.shells import FORMATS, SHELLS
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from aws_config import PLUGINS, config, corp_session, legacy_profile, profile, session_profile
 from conftest import (
     ROOT,
     START_URL,
@@ -27,33 +28,18 @@ from awscli_sso_ext.credentials import credential_cache_file
 from awscli_sso_ext.profiles import ProfileBook
 
 DEV = "104729384756"
-CONFIG = f"""[plugins]
-sso_ext = awscli_sso_ext
-
-[profile dev]
-sso_session = corp
-sso_account_id = {DEV}
-sso_role_name = ReadOnlyAccess
-region = eu-central-1
-
-[profile legacy]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-sso_account_id = 205938475610
-sso_role_name = AdministratorAccess
-
-[profile plain]
-region = us-east-2
-
-[profile keys]
-credential_process = {VENV_BIN / "aws-sso-ext"} process dev
-region = eu-central-1
-
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-sso_registration_scopes = sso:account:access
-"""
+CONFIG = config(
+    PLUGINS,
+    session_profile("dev", DEV),
+    legacy_profile("legacy", "205938475610"),
+    profile("plain", region="us-east-2"),
+    profile(
+        "keys",
+        credential_process=f"{VENV_BIN / 'aws-sso-ext'} process dev",
+        region="eu-central-1",
+    ),
+    corp_session(sso_registration_scopes="sso:account:access"),
+)
 CONSOLE_SCRIPT = VENV_BIN / "aws-sso-ext"
 JS_SDK = ROOT / ".ci" / "js-sdk" / "node_modules"
 

@@ -7,12 +7,9 @@ import json
 import time
 
 import pytest
-from conftest import V1_AWS, hook_environment, require
-from test_hook_shells import HOOK_SHELLS, Typist, interactive_shell
-from test_login import (
-    SESSION_TOKEN,
-    world,  # noqa: F401 -- world is a fixture
-)
+from conftest import HOOK_SHELLS, V1_AWS, hook_environment, require
+from login_world import SESSION_TOKEN
+from shell_harness import Typist, hook_shell
 
 LOGIN_ARN = "arn:aws:sts::123456789012:assumed-role/Admin/alice"
 
@@ -55,7 +52,7 @@ def test_the_prompt_shows_a_login_session_expiry_after_a_real_switch(shell, home
     (home / ".aws").mkdir()
     (home / ".aws" / "config").write_text(CONFIG)
     write_login_token(home, LOGIN_ARN, 12 * 60 + 30)
-    typist = Typist(interactive_shell(shell, home, hook_environment(home)))
+    typist = Typist(hook_shell(shell, home, hook_environment(home)))
     typist.run("aws sso-switch signin")
     shown = typist.run('printf \'[%s|%s]\\n\' "$AWS_SSO_PROMPT_TEXT" "$AWS_SSO_PROMPT_STATE"')
     assert "[signin Admin@123456789012 us-west-2 12m|" in shown, shown
@@ -99,7 +96,7 @@ source_profile = loop-a
 
 
 @pytest.fixture
-def chains(world):  # noqa: F811 -- the fixture of test_login
+def chains(world):
     """The logins world, with static keys, role chains and an `aws login` profile too."""
     config = world.home / ".aws" / "config"
     config.write_text(config.read_text() + CHAINS)

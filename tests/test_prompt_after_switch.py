@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import V1_AWS, hook_environment, require, write_token
-from test_hook_shells import HOOK_SHELLS, Typist, interactive_shell
+from conftest import HOOK_SHELLS, V1_AWS, hook_environment, require, write_token
+from shell_harness import Typist, hook_shell
 
 CONFIG = """[plugins]
 sso_ext = awscli_sso_ext
@@ -31,7 +31,7 @@ def test_the_prompt_shows_the_role_and_time_left_after_a_real_switch(shell, home
     # A valid login, 2 h 30 min left and not renewable: the switch makes no network call.
     expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 2.5 * 3600 + 30))
     write_token(home, "corp", expiresAt=expires)
-    typist = Typist(interactive_shell(shell, home, hook_environment(home)))
+    typist = Typist(hook_shell(shell, home, hook_environment(home)))
     typist.run("aws sso-switch staging")
     shown = typist.run('printf \'[%s|%s]\\n\' "$AWS_SSO_PROMPT_TEXT" "$AWS_SSO_PROMPT_STATE"')
     assert "[staging ReadOnlyAccess@205938475610 eu-central-1 2h30m|ok]" in shown

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
-from conftest import Tmux, hook_environment, hook_file, require_program
+from conftest import Tmux, hook_environment, require_program
 from hostile import HOSTILE_NAME
-from test_prompt_bash import at, sso_env, token_file
+from prompt_helpers import at, sso_env, token_file
+from shell_harness import driver
 
 from awscli_sso_ext.shells import posix_quote
 
@@ -52,8 +54,9 @@ TABLE = [
 
 def rc_file(shell: str, home: Path, placement: str, first) -> tuple[str, dict]:
     """The rc file and environment that start `shell` with the user's prompt and the hook."""
-    source = f"source {posix_quote(str(hook_file(shell)))}"
-    env = {}
+    harness = driver(shell)
+    source = harness.source_line()
+    env: dict = {}
     if shell == "bash":
         lines = [
             f"shopt {'-s' if first else '-u'} promptvars",
@@ -64,8 +67,6 @@ def rc_file(shell: str, home: Path, placement: str, first) -> tuple[str, dict]:
             '__late() { [[ -z ${LATE-} ]] || shopt "$LATE" promptvars; LATE=; }',
             'PROMPT_COMMAND+=";__late"',
         ]
-        path = home / ".auto-bashrc"
-        command = f"exec bash --noprofile --rcfile {posix_quote(str(path))} -i"
     elif shell == "zsh":
         lines = [
             "setopt no_prompt_sp",
@@ -82,23 +83,15 @@ def rc_file(shell: str, home: Path, placement: str, first) -> tuple[str, dict]:
             "function __redraw { setopt $=LATE; zle reset-prompt; zle -M redrawn_$(( ++redraws )) }",
             "zle -N __redraw; bindkey '^T' __redraw",
         ]
-        path = home / ".zshrc"
-        env["ZDOTDIR"] = str(home)
-        command = "exec zsh -d -i"
     else:
         lines = [
-            "set -g fish_greeting ''",
             f"function fish_prompt; printf '%s ' '{MINE}'; end",
             f"function fish_right_prompt; printf '%s' '{RIGHT}'; end",
             "set -gx AWS_SSO_PROMPT_AUTO 1",
             source,
         ]
-        path = home / "xdg" / "fish" / "config.fish"
-        path.parent.mkdir(parents=True)
-        env.update(XDG_CONFIG_HOME=str(home / "xdg"), XDG_DATA_HOME=str(home / "data"))
-        command = "exec fish --private -i"
-    path.write_text("\n".join(lines) + "\n")
-    return f"cd {posix_quote(str(home))} && {command}", env
+    argv = harness.interactive_argv(home, lines, env)
+    return f"cd {posix_quote(str(home))} && exec {shlex.join([shell, *argv])}", env
 
 
 def drawn_prompt(tmux: Tmux, number: int, last: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
 from conftest import (
@@ -16,32 +15,14 @@ from conftest import (
     traced_processes,
 )
 from hostile import HOSTILE_NAME
-from test_prompt_bash import at, sso_env, token_file
+from prompt_helpers import at, render, sso_env, token_file
+from shell_harness import driver
 
 from awscli_sso_ext.shells import fish_quote
 
 ESC = "\x1b"
-SOURCE = f"source {fish_quote(str(hook_file('fish')))}"
-SHOW = 'printf \'%s\\n\' "$AWS_SSO_PROMPT_TEXT" "$AWS_SSO_PROMPT_STATE" "$AWS_SSO_PROMPT"'
-
-
-def render(home: Path, env: dict, script: str = "") -> list:
-    """Sources the hook in fish, renders, prints the three variables and $status."""
-    lines = [
-        SOURCE,
-        script or "false; __awscli_sso_ext_prompt_update; echo status=$status",
-        SHOW,
-    ]
-    result = subprocess.run(
-        [*strict_command("fish"), "\n".join(lines)],
-        env=hook_environment(home, **env),
-        cwd=home,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert result.returncode == 0 and result.stderr == "", result.stderr
-    return result.stdout.split("\n")
+FISH = driver("fish")
+SOURCE = FISH.source_line()
 
 
 REFRESHABLE = {
@@ -50,29 +31,6 @@ REFRESHABLE = {
     "clientSecret": "s" * 900,
     "registrationExpiresAt": at(days=80),
 }
-
-
-@pytest.mark.parametrize(
-    ("delta", "fields", "text", "state", "colour"),
-    [
-        ({"hours": 2, "minutes": 13, "seconds": 30}, {}, "2h13m", "ok", "32"),
-        ({"minutes": 9, "seconds": 30}, {}, "9m", "warn", "33"),
-        ({"minutes": -5}, {}, "expired", "expired", "1;31"),
-        ({"minutes": -5}, REFRESHABLE, "renews", "renews", "36"),
-        ({"minutes": 9, "seconds": 30}, REFRESHABLE, "9m+", "renews", "36"),
-    ],
-)
-def test_states_colours_and_status(home, delta, fields, text, state, colour):
-    token = token_file(home, expiresAt=at(**delta), **fields)
-    status, shown, shown_state, prompt, _ = render(home, sso_env(token))
-    assert status == "status=1"
-    assert (shown, shown_state) == (
-        f"staging ReadOnlyAccess@123456789012 eu-central-1 {text}",
-        state,
-    )
-    assert (
-        prompt == f"staging ReadOnlyAccess@123456789012 eu-central-1 {ESC}[{colour}m{text}{ESC}[0m"
-    )
 
 
 def test_offsets_renewed_torn_and_deleted_token_files(home):
@@ -90,57 +48,21 @@ def test_offsets_renewed_torn_and_deleted_token_files(home):
             f"__awscli_sso_ext_prompt_update; {show}",
         ]
     )
-    out = render(home, sso_env(token), script)
+    out = render("fish", home, sso_env(token), script)
     assert [line.split()[-1] for line in out[:4]] == ["expired", "8h0m", "8h0m", "expired"]
-
-
-def test_plain_profiles_and_options(home):
-    _, text, state, prompt, _ = render(home, {"AWS_PROFILE": "dev", "AWS_REGION": "us-east-1"})
-    assert (text, state, prompt) == ("dev us-east-1", "plain", "dev us-east-1")
-    token = token_file(home, expiresAt=at(minutes=-1))
-    env = sso_env(
-        token,
-        AWS_SSO_PROMPT_FORMAT="aws:[{account}/{role}|{left}] {nope}",
-        AWS_SSO_PROMPT_COLOR="1",
-        AWS_SSO_PROMPT_COLOR_EXPIRED="35;$(touch pwned)",
-        AWS_SSO_PROMPT_EXPIRED_TEXT="login!",
-    )
-    _, text, _, prompt, _ = render(home, env)
-    assert text == "aws:[123456789012/ReadOnlyAccess|login!] {nope}"
-    assert prompt == f"{ESC}[1m{text}{ESC}[0m"
-    _, _, _, prompt, _ = render(home, sso_env(token, NO_COLOR="1"))
-    assert ESC not in prompt
-    assert not list(home.rglob("pwned*"))
 
 
 def test_hostile_names_are_shown_literally_without_control_characters(home):
     token = token_file(home)
     hostile = HOSTILE_NAME + "\x1b]0;title\x07\x1b[2J\r\n\u009b"
     env = sso_env(token, AWS_PROFILE=hostile, AWS_SSO_EXT_ROLE=hostile, AWS_SSO_EXT_ACCOUNT=hostile)
-    _, text, _, _, _ = render(home, env)
+    _, text, _, _, _ = render("fish", home, env)
     clean = HOSTILE_NAME + "]0;title[2J"
     assert text.startswith(f"{clean} {clean}@{clean} eu-central-1 ")
     assert not list(home.rglob("pwned*"))
 
 
 # --- Interactive fish in a pseudo-terminal ------------------------------------------------
-
-
-def spawn(home: Path, rc_lines: list, env: dict):
-    pexpect = pytest.importorskip("pexpect")
-    program = require_program("fish")
-    rc = home / "prompt-config.fish"
-    rc.write_text("\n".join(rc_lines) + "\n")
-    child = pexpect.spawn(
-        program,
-        ["--no-config", "--private", "-i", "-C", f"source {fish_quote(str(rc))}"],
-        env=dict(hook_environment(home, **env), TERM="dumb"),
-        cwd=str(home),
-        encoding="utf-8",
-        timeout=20,
-    )
-    child.setwinsize(40, 250)
-    return child
 
 
 def prompt_after(child, line: str) -> str:
@@ -161,7 +83,7 @@ MY_PROMPT = "function fish_prompt; printf '<%s|%s>> ' \"$AWS_SSO_PROMPT\" $statu
 
 def test_interactive_prompt_follows_switches_renewals_and_keeps_status(home):
     token = token_file(home, expiresAt=at(minutes=10, seconds=30))
-    child = spawn(home, [SOURCE, SOURCE, MY_PROMPT], {})
+    child = FISH.spawn(home, [SOURCE, SOURCE, MY_PROMPT], hook_environment(home))
     shown = prompt_after(child, f"{exports(sso_env(token))}; false")
     assert shown == f"staging ReadOnlyAccess@123456789012 eu-central-1 {ESC}[33m10m{ESC}[0m|1"
     token.write_text(json.dumps({"accessToken": "a", "expiresAt": at(hours=3, seconds=30)}))
@@ -191,7 +113,7 @@ def test_automatic_placement_keeps_the_users_right_prompt(home):
         "function fish_right_prompt; printf '[mine %s]' $status; end",
     ]
     env = sso_env(token, AWS_PROFILE="it's $(touch pwned)", AWS_SSO_PROMPT_COLOR_OK="")
-    child = spawn(home, rc, env)
+    child = FISH.spawn(home, rc, hook_environment(home, **env))
     # (fish draws no right prompt on a dumb terminal: it is called as fish would call it.)
     for command, status in (("false", 1), ("true", 0), ("false", 1)):
         child.sendline(f"{command}; fish_right_prompt; echo")

@@ -7,74 +7,23 @@ import re
 import subprocess
 from pathlib import Path
 
+import prompt_helpers
 import pytest
-from conftest import hook_environment, hook_file, require_program, strict_command, traced_processes
+from conftest import hook_environment, require_program, strict_command, traced_processes
 from hostile import HOSTILE_NAME
-from test_prompt_bash import at, sso_env, token_file
+from prompt_helpers import at, sso_env, token_file
+from shell_harness import driver
 
 from awscli_sso_ext.shells import posix_quote
 
 ESC = "\x1b"
-SOURCE = f"source {posix_quote(str(hook_file('zsh')))}"
-SHOW = 'print -rl -- "$AWS_SSO_PROMPT_TEXT" "$AWS_SSO_PROMPT_STATE" "$AWS_SSO_PROMPT"'
+ZSH = driver("zsh")
+SOURCE = ZSH.source_line()
 
 
 def render(home: Path, env: dict, script: str = "") -> list:
-    """Sources the hook in strict zsh (in Tokyo: expiresAt is UTC whatever TZ says), renders,
-    prints the three variables and $? of a preceding `false`."""
-    lines = [
-        SOURCE,
-        script
-        or "__awscli_sso_ext_prompt_update\nfalse || { __awscli_sso_ext_prompt_update || echo status=$?; }",
-        SHOW,
-    ]
-    result = subprocess.run(
-        [*strict_command("zsh"), "\n".join(lines)],
-        env=hook_environment(home, TZ="Asia/Tokyo", **env),
-        cwd=home,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert result.returncode == 0 and result.stderr == "", result.stderr
-    return result.stdout.split("\n")
-
-
-def test_ok_shows_the_segment_escaped_for_prompt_expansion(home):
-    token = token_file(home, expiresAt=at(hours=2, minutes=13, seconds=30))
-    status, text, state, prompt, _ = render(home, sso_env(token))
-    assert status == "status=1"
-    assert (text, state) == ("staging ReadOnlyAccess@123456789012 eu-central-1 2h13m", "ok")
-    assert prompt == (
-        f"staging ReadOnlyAccess@123456789012 eu-central-1 %{{{ESC}[32m%}}2h13m%{{{ESC}[0m%}}"
-    )
-
-
-@pytest.mark.parametrize(
-    ("delta", "fields", "text", "state", "colour"),
-    [
-        ({"minutes": 9, "seconds": 30}, {}, "9m", "warn", "33"),
-        ({"minutes": -5}, {}, "expired", "expired", "1;31"),
-        ({"minutes": -5}, "refreshable", "renews", "renews", "36"),
-        ({"minutes": 9, "seconds": 30}, "refreshable", "9m+", "renews", "36"),
-        ({"days": 3, "hours": 2, "minutes": 1}, {}, "3d2h", "ok", "32"),
-    ],
-)
-def test_states_and_colours(home, delta, fields, text, state, colour):
-    if fields == "refreshable":
-        fields = {
-            "refreshToken": "r" * 300,
-            "clientId": "c",
-            "clientSecret": "s" * 900,
-            "registrationExpiresAt": at(days=80),
-        }
-    token = token_file(home, expiresAt=at(**delta), **fields)
-    _, shown, shown_state, prompt, _ = render(home, sso_env(token))
-    assert (shown, shown_state) == (
-        f"staging ReadOnlyAccess@123456789012 eu-central-1 {text}",
-        state,
-    )
-    assert f"%{{{ESC}[{colour}m%}}{text}%{{{ESC}[0m%}}" in prompt
+    """prompt_helpers.render in Tokyo: expiresAt is UTC whatever TZ says."""
+    return prompt_helpers.render("zsh", home, dict(env, TZ="Asia/Tokyo"), script)
 
 
 def test_renewed_torn_and_deleted_token_files(home):
@@ -94,27 +43,6 @@ def test_renewed_torn_and_deleted_token_files(home):
     )
     out = render(home, sso_env(token), script)
     assert [line.split()[-1] for line in out[:4]] == ["5m", "8h0m", "8h0m", "expired"]
-
-
-def test_plain_profiles_options_and_no_colour(home):
-    _, text, state, prompt, _ = render(home, {"AWS_PROFILE": "dev", "AWS_REGION": "us-east-1"})
-    assert (text, state, prompt) == ("dev us-east-1", "plain", "dev us-east-1")
-    token = token_file(home, expiresAt=at(minutes=-1))
-    env = sso_env(
-        token,
-        AWS_SSO_PROMPT_FORMAT="aws%:[{account}/{role}|{left}] {nope}",
-        AWS_SSO_PROMPT_COLOR="1",
-        AWS_SSO_PROMPT_COLOR_EXPIRED="35;$(touch pwned)",
-        AWS_SSO_PROMPT_EXPIRED_TEXT="login!",
-    )
-    _, text, _, prompt, _ = render(home, env)
-    assert text == "aws%:[123456789012/ReadOnlyAccess|login!] {nope}"
-    assert (
-        prompt == f"%{{{ESC}[1m%}}aws%%:[123456789012/ReadOnlyAccess|login!] {{nope}}%{{{ESC}[0m%}}"
-    )
-    _, _, _, prompt, _ = render(home, sso_env(token, NO_COLOR="1"))
-    assert ESC not in prompt
-    assert not list(home.rglob("pwned*"))
 
 
 def test_hostile_names_are_escaped_and_stripped(home):
@@ -177,24 +105,6 @@ def test_powerlevel10k_segment(home):
 # --- Interactive zsh in a pseudo-terminal -------------------------------------------------
 
 
-def spawn(home: Path, rc_lines: list, env: dict, term: str = "dumb"):
-    pexpect = pytest.importorskip("pexpect")
-    program = require_program("zsh")
-    (home / ".zshrc").write_text(
-        "\n".join(["setopt no_prompt_sp", "unset zle_bracketed_paste", *rc_lines]) + "\n"
-    )
-    child = pexpect.spawn(
-        program,
-        ["-d", "-i"],  # no /etc/zsh files; ~/.zshrc from ZDOTDIR
-        env=dict(hook_environment(home, **env), TERM=term, ZDOTDIR=str(home)),
-        cwd=str(home),
-        encoding="utf-8",
-        timeout=20,
-    )
-    child.setwinsize(40, 250)
-    return child
-
-
 def prompt_after(child, line: str) -> str:
     """Runs `line`, returns the next prompt between < and > (the marker is printed, not typed)."""
     child.sendline(f"print -r -- prompt_$((6*7)); {line}")
@@ -210,7 +120,7 @@ def exports(env: dict) -> str:
 def test_interactive_prompt_follows_switches_renewals_and_keeps_status(home):
     token = token_file(home, expiresAt=at(minutes=10, seconds=30))
     rc = [SOURCE, SOURCE, "setopt prompt_subst", "PROMPT='<${AWS_SSO_PROMPT}|%?>%# '"]
-    child = spawn(home, rc, {})
+    child = ZSH.spawn(home, rc, hook_environment(home))
     child.expect(r"<([^<>]*)>[%#] ")
     assert child.match.group(1) == "|0"
     shown = prompt_after(child, f"{exports(sso_env(token))}; false")
@@ -251,7 +161,7 @@ def test_automatic_placement_keeps_the_users_prompts(home, subst):
         SOURCE,
     ]
     env = sso_env(token, AWS_PROFILE="it's $(touch pwned) %n", AWS_SSO_PROMPT_COLOR_OK="")
-    child = spawn(home, rc, env)
+    child = ZSH.spawn(home, rc, hook_environment(home, **env))
     for _ in range(3):  # the segment goes in once, and stays in front of the user's prompt
         child.sendline("true")
         child.expect(r"\n\r*(.*)<mine %>[%#] ")

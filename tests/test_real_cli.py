@@ -6,38 +6,23 @@ import json
 import re
 import subprocess
 
+from aws_config import config, corp_session, legacy_profile, profile, section, session_profile
 from conftest import clean_environment, require_program, write_token
 from hostile import HOSTILE_NAME, profile_header
 
-CONFIG = """
-[default]
-region = us-east-1
-
-[profile staging]
-sso_session = corp
-sso_account_id = 111111111111
-sso_role_name = ReadOnlyAccess
-region = eu-central-1
-
-[profile legacy]
-sso_start_url = https://d-1234567890.awsapps.com/start
-sso_region = eu-west-1
-sso_account_id = 222222222222
-sso_role_name = AdministratorAccess
-
-[profile "my team"]
-region = ap-southeast-2
-
-[profile orphan]
-sso_session = missing
-sso_account_id = 333333333333
-sso_role_name = ReadOnlyAccess
-
-[sso-session corp]
-sso_start_url = https://d-1234567890.awsapps.com/start
-sso_region = eu-west-1
-sso_registration_scopes = sso:account:access
-"""
+CONFIG = "\n" + config(
+    section("[default]", region="us-east-1"),
+    session_profile("staging", "111111111111"),
+    legacy_profile("legacy", "222222222222"),
+    section('[profile "my team"]', region="ap-southeast-2"),
+    profile(
+        "orphan",
+        sso_session="missing",
+        sso_account_id="333333333333",
+        sso_role_name="ReadOnlyAccess",
+    ),
+    corp_session(sso_registration_scopes="sso:account:access"),
+)
 
 STALE = {
     "AWS_DEFAULT_PROFILE": "old",

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 from conftest import clean_environment, require_program
-from hostile import HOSTILE_NAME
+from hostile import HOSTILE_NAME, POWERSHELL_LINE, QUOTING_TABLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,42 +20,6 @@ from awscli_sso_ext.shells import (
     posix_quote,
     powershell_quote,
 )
-
-# value: (bash and zsh, fish, PowerShell) -- each checked by hand in the real shell.
-QUOTING_TABLE = {
-    "": ("''", "''", "''"),
-    "a b": ("'a b'", "'a b'", "'a b'"),
-    "'": ("''\"'\"''", "'\\''", "''''"),
-    "''": ("''\"'\"''\"'\"''", "'\\'\\''", "''''''"),
-    "\\": ("'\\'", "'\\\\'", "'\\'"),
-    "a\\": ("'a\\'", "'a\\\\'", "'a\\'"),
-    "\\\\": ("'\\\\'", "'\\\\\\\\'", "'\\\\'"),
-    "$HOME": ("'$HOME'", "'$HOME'", "'$HOME'"),
-    "`id`": ("'`id`'", "'`id`'", "'`id`'"),
-    "$(id)": ("'$(id)'", "'$(id)'", "'$(id)'"),
-    "!": ("'!'", "'!'", "'!'"),
-    "a\nb": ("'a\nb'", "'a\nb'", "'a\nb'"),
-    "a\tb": ("'a\tb'", "'a\tb'", "'a\tb'"),
-    "*?[a]": ("'*?[a]'", "'*?[a]'", "'*?[a]'"),
-    "~root": ("'~root'", "'~root'", "'~root'"),
-    "%n%%": ("%n%%", "'%n%%'", "'%n%%'"),
-    ";|&": ("';|&'", "';|&'", "';|&'"),
-    '"': ("'\"'", "'\"'", "'\"'"),
-    "-n": ("-n", "'-n'", "'-n'"),
-    "=ls": ("'=ls'", "'=ls'", "'=ls'"),  # zsh expands a bare =ls to /usr/bin/ls
-    "a=b": ("a=b", "'a=b'", "'a=b'"),
-    "\x1b[31m": ("'\x1b[31m'", "'\x1b[31m'", "'\x1b[31m'"),
-    "é中🚒": ("'é中🚒'", "'é中🚒'", "'é中🚒'"),
-    "\u2018": ("'\u2018'", "'\u2018'", "'\u2018\u2018'"),
-    "\u2019": ("'\u2019'", "'\u2019'", "'\u2019\u2019'"),
-    "\u201a": ("'\u201a'", "'\u201a'", "'\u201a\u201a'"),
-    "\u201b": ("'\u201b'", "'\u201b'", "'\u201b\u201b'"),
-    "it\u2019s '$x'": (
-        "'it\u2019s '\"'\"'$x'\"'\"''",
-        "'it\u2019s \\'$x\\''",
-        "'it\u2019\u2019s ''$x'''",
-    ),
-}
 
 # How each real shell evaluates a rendered script and prints $V back, NUL-terminated.
 SHELLS = {
@@ -127,13 +91,6 @@ def powershell_single_quoted_value(word: str) -> str:
 @given(value=text_values)
 def test_powershell_quote_is_one_literal_holding_the_value(value):
     assert powershell_single_quoted_value(powershell_quote(value)) == value
-
-
-POWERSHELL_LINE = re.compile(
-    r"\$env:[A-Za-z_][A-Za-z0-9_]* = '(?:[^'\u2018-\u201b]|(['\u2018-\u201b])\1)*'"
-    r"|Remove-Item -LiteralPath Env:[A-Za-z_][A-Za-z0-9_]* -ErrorAction SilentlyContinue",
-    re.S,
-)
 
 
 def test_every_powershell_statement_has_the_one_safe_form():

@@ -9,8 +9,18 @@ import time
 from pathlib import Path
 
 import pytest
+from aws_config import (
+    PLUGINS,
+    config,
+    corp_session,
+    legacy_profile,
+    profile,
+    section,
+    session_profile,
+)
 from conftest import (
     HOOK_SHELLS,
+    STALE,
     START_URL,
     V1_AWS,
     clean_environment,
@@ -20,52 +30,29 @@ from conftest import (
     traced_processes,
     write_token,
 )
-from hostile import HOSTILE_NAME, profile_header
-from test_hook_shells import STALE, Typist, interactive_shell, quote_for, read_env, source_line
+from hostile import HOSTILE_NAME
+from shell_harness import Typist, driver, hook_shell, read_env
 
 from awscli_sso_ext import tokens
 
 HOSTILE_SSO = HOSTILE_NAME + " sso"
-CONFIG = f"""[plugins]
-sso_ext = awscli_sso_ext
-
-[default]
-region = us-east-1
-
-[profile staging]
-sso_session = corp
-sso_account_id = 205938475610
-sso_role_name = ReadOnlyAccess
-region = eu-central-1
-
-[profile legacy]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-sso_account_id = 222222222222
-sso_role_name = AdministratorAccess
-
-[profile "my team"]
-region = ap-southeast-2
-
-[profile scratch]
-output = json
-
-[profile =ls]
-region = eu-south-1
-
-{profile_header(HOSTILE_NAME)}
-region = eu-north-1
-
-{profile_header(HOSTILE_SSO)}
-sso_session = corp
-sso_account_id = 333333333333
-sso_role_name = it's-$(touch pwned-role)
-region = `touch pwned-region` %n
-
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-"""
+CONFIG = config(
+    PLUGINS,
+    section("[default]", region="us-east-1"),
+    session_profile("staging", "205938475610"),
+    legacy_profile("legacy", "222222222222"),
+    section('[profile "my team"]', region="ap-southeast-2"),
+    profile("scratch", output="json"),
+    profile("=ls", region="eu-south-1"),
+    profile(HOSTILE_NAME, region="eu-north-1"),
+    session_profile(
+        HOSTILE_SSO,
+        "333333333333",
+        "it's-$(touch pwned-role)",
+        region="`touch pwned-region` %n",
+    ),
+    corp_session(),
+)
 CREDENTIALS = """[creds-only]
 aws_access_key_id = AKIAEXAMPLE
 aws_secret_access_key = secret
@@ -141,7 +128,7 @@ def unexported_profile(shell: str) -> str:
 
 
 def steps(shell: str) -> list:
-    quoted = [quote_for(shell, name) for name in PROFILES]
+    quoted = [driver(shell).quote(name) for name in PROFILES]
     return [
         *(f"aws sso-switch {name}" for name in quoted),
         "aws sso-switch -",
@@ -158,7 +145,7 @@ def replay(shell: str, rc_home: Path, env: dict, dumps: Path) -> list:
     """Runs steps() in an interactive shell, dumping the environment after each one."""
     dumps.mkdir()
     rc_home.mkdir(exist_ok=True)
-    typist = Typist(interactive_shell(shell, rc_home, env))
+    typist = Typist(hook_shell(shell, rc_home, env))
     typist.run(f"env -0 > {dumps}/start")
     for number, line in enumerate(steps(shell)):
         typist.run(line)
@@ -215,10 +202,10 @@ def test_a_fast_switch_leaves_the_environment_the_plugin_leaves(shell, home, tmp
 def test_a_fast_switch_starts_no_process(shell, home, tmp_path):
     prepare(home)
     run_plugin(home)
-    hostile = quote_for(shell, HOSTILE_SSO)
+    hostile = driver(shell).quote(HOSTILE_SSO)
     script = "\n".join(
         [
-            source_line(shell),
+            driver(shell).source_line(),
             "aws sso-switch staging",
             f"aws sso-switch {hostile}",
             "aws sso-switch -",
@@ -247,17 +234,11 @@ def switch_in(shell: str, home: Path, env: dict, name: str, before: str = "") ->
         show = "builtin printf '%s=%s\\n' status {} region \"${{AWS_REGION-}}\" "
         show += 'profile "${{AWS_PROFILE-}}" expiration "${{AWS_SSO_EXT_EXPIRATION-}}"'
     if shell == "fish":
-        line = f"aws sso-switch {quote_for(shell, name)}; set -l s $status; {show.format('$s')}"
+        line = f"aws sso-switch {driver(shell).quote(name)}; set -l s $status; {show.format('$s')}"
     else:
-        line = f"s=0; aws sso-switch {quote_for(shell, name)} || s=$?; {show.format('$s')}"
-    result = subprocess.run(
-        [*strict_command(shell), "\n".join(filter(None, [source_line(shell), before, line]))],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+        line = f"s=0; aws sso-switch {driver(shell).quote(name)} || s=$?; {show.format('$s')}"
+    script = "\n".join(filter(None, [driver(shell).source_line(), before, line]))
+    result = driver(shell).run(script, env, timeout=120)
     assert result.returncode == 0, result.stderr
     values = dict(line.split("=", 1) for line in result.stdout.splitlines())
     values["stderr"] = result.stderr

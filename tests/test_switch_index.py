@@ -8,42 +8,22 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from aws_config import config, corp_session, legacy_profile, profile, section, session_profile
 from conftest import START_URL, write_token
-from hostile import HOSTILE_NAME, profile_header
+from hostile import HOSTILE_NAME
 
 from awscli_sso_ext import environment, switch_index, tokens
 from awscli_sso_ext.shells import FORMATS
 
-CONFIG = f"""
-[profile staging]
-sso_session = corp
-sso_account_id = 205938475610
-sso_role_name = ReadOnlyAccess
-region = eu-central-1
-
-[profile legacy]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-sso_account_id = 222222222222
-sso_role_name = Admin
-
-[profile plain]
-region = us-east-1
-
-[profile half]
-sso_session = corp
-sso_role_name = ReadOnlyAccess
-
-[profile "tab\there"]
-region = us-east-1
-
-{profile_header(HOSTILE_NAME)}
-region = eu-north-1
-
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-"""
+CONFIG = "\n" + config(
+    session_profile("staging", "205938475610"),
+    legacy_profile("legacy", "222222222222", "Admin"),
+    profile("plain", region="us-east-1"),
+    profile("half", sso_session="corp", sso_role_name="ReadOnlyAccess"),
+    section('[profile "tab\there"]', region="us-east-1"),
+    profile(HOSTILE_NAME, region="eu-north-1"),
+    corp_session(),
+)
 
 
 @pytest.fixture

@@ -397,13 +397,12 @@ OURS = {"aws", "__awscli_sso_ext_is_switch", "__awscli_sso_ext_switch"}
 FAST_SWITCH_FUNCTIONS = {
     "bash": {"__awscli_sso_ext_switch_code", "__awscli_sso_ext_switch_load"},
     "zsh": {"__awscli_sso_ext_switch_code", "__awscli_sso_ext_switch_load"},
-    "fish": {"__awscli_sso_ext_switch_fast", "__awscli_sso_ext_switch_load"},
+    "fish": {"__awscli_sso_ext_switch_fast", "__awscli_sso_ext_load"},  # one loader for all
 }
 # Profile completion (tests/test_completion_*.py).
 COMPLETION_FUNCTIONS = {
     "bash": {  # the rest is in awscli-sso-ext.complete.bash, sourced at the first TAB
         "__awscli_sso_ext_complete",
-        "__awscli_sso_ext_complete_adopt",
         "__awscli_sso_ext_complete_first_prompt",
         "__awscli_sso_ext_complete_load",
     },
@@ -416,40 +415,23 @@ COMPLETION_FUNCTIONS = {
     "fish": {  # stand-ins until awscli-sso-ext.complete.fish is sourced at the first TAB
         "__awscli_sso_ext_at_command",
         "__awscli_sso_ext_command_is",
-        "__awscli_sso_ext_complete_load",
         "__awscli_sso_ext_delegate",
         "__awscli_sso_ext_delegates",
         "__awscli_sso_ext_profiles",
         "__awscli_sso_ext_wants_profile",
     },
 }
-# The prompt segment (tests/test_prompt_*.py).
-PROMPT_FUNCTIONS = {  # stand-ins until awscli-sso-ext.prompt.EXT is sourced at the first render
-    "bash": {
-        "aws_sso_prompt",
-        "__awscli_sso_ext_prompt_load",
-        "__awscli_sso_ext_prompt_place",
-        "__awscli_sso_ext_prompt_render",
-        "__awscli_sso_ext_prompt_update",
-    },
+# The prompt segment (tests/test_prompt_*.py): the entries only, until awscli-sso-ext.prompt.EXT
+# is sourced at the first prompt with a profile.
+PROMPT_FUNCTIONS = {
+    "bash": {"aws_sso_prompt", "__awscli_sso_ext_prompt_load", "__awscli_sso_ext_prompt_update"},
     "zsh": {
         "aws_sso_prompt",
         "prompt_aws_sso",
         "__awscli_sso_ext_prompt_load",
-        "__awscli_sso_ext_prompt_place",
-        "__awscli_sso_ext_prompt_render",
         "__awscli_sso_ext_prompt_update",
     },
-    "fish": {
-        "aws_sso_prompt",
-        "__awscli_sso_ext_json_field",
-        "__awscli_sso_ext_now",
-        "__awscli_sso_ext_prompt_load",
-        "__awscli_sso_ext_prompt_place",
-        "__awscli_sso_ext_prompt_render",
-        "__awscli_sso_ext_prompt_update",
-        "__awscli_sso_ext_return",
-    },
+    "fish": {"aws_sso_prompt", "__awscli_sso_ext_now", "__awscli_sso_ext_prompt_update"},
 }
 VOLATILE = {"_", "BASH_ARGC", "BASH_ARGV", "BASH_LINENO", "BASH_SOURCE", "funcfiletrace"}
 

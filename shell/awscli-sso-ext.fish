@@ -1,19 +1,13 @@
 # awscli-sso-ext shell hook for fish: `aws sso-switch PROFILE` moves this shell to a profile.
+# Load it from ~/.config/fish/config.fish (`aws-sso-ext hook fish` prints the line), or copy it
+# into ~/.config/fish/conf.d/:  source /path/to/awscli-sso-ext.fish
 #
-# A program can't change the shell that started it, so `aws` here is a function: for
-# `aws sso-switch ...` it runs the real command with AWS_SSO_EXT_SHELL=fish and sources what
-# it prints only when it succeeded; anything else goes to the real `aws` untouched. It also
-# keeps AWS_SSO_PROMPT (the prompt segment) current and completes profile names.
-#
-# Load it from ~/.config/fish/config.fish (`aws-sso-ext hook fish` prints the line), or copy
-# it into ~/.config/fish/conf.d/:
-#
-#     source /path/to/awscli-sso-ext.fish
-#
-# Sourcing starts no process, prints nothing, leaves no variable and defines only what must
-# exist before the first use; the rest (the fast switch, the prompt's rendering, completion)
-# is in awscli-sso-ext.{switch,prompt,complete}.fish beside this file, sourced at first use,
-# where each part is explained. Private names are __awscli_sso_ext_*. Needs fish 3.1+.
+# `aws` is a function: `aws sso-switch ...` runs the real command with AWS_SSO_EXT_SHELL=fish
+# and sources its output only when it succeeded; anything else goes to the real `aws`
+# untouched. Sourcing starts no process, prints nothing, leaves no variable and defines only
+# the entries (fish parses every line it sources); the fast switch, the prompt and completion
+# are in awscli-sso-ext.{switch,prompt,complete}.fish beside it, sourced at first use, where
+# each is explained. Private names are __awscli_sso_ext_*. Needs fish 3.1 or later.
 
 # Run as a program it could only change a shell that exits at once: say how to load it.
 # (Sourced, the stack trace has a "from sourcing file" frame; run, it has none.)
@@ -77,13 +71,16 @@ function aws --description 'aws, where `aws sso-switch` moves this shell (awscli
     end
 end
 
-# Sources awscli-sso-ext.$argv[1].fish from this file's folder, whose absolute path the body
-# holds (escaped by `string escape`).
-set -l __awscli_sso_ext_here (builtin status filename)
-builtin string match -q -- '/*' $__awscli_sso_ext_here; or set __awscli_sso_ext_here $PWD/$__awscli_sso_ext_here
-builtin eval "function __awscli_sso_ext_load
-    builtin source "(builtin string escape -- (builtin string split -r -m1 -- / $__awscli_sso_ext_here)[1])"/awscli-sso-ext.\$argv[1].fish
-end"
+# Sources awscli-sso-ext.$argv[1].fish from the folder of the file that defined this function
+# (the folder is found at the first use: while sourcing, a command substitution or an `eval`
+# would cost more than the rest of this file). A relative path is taken from the directory
+# this file was sourced in, kept with the function.
+set -l __awscli_sso_ext_pwd $PWD
+function __awscli_sso_ext_load --inherit-variable __awscli_sso_ext_pwd
+    set -l file (functions --details __awscli_sso_ext_load)
+    builtin string match -q -- '/*' $file; or set file $__awscli_sso_ext_pwd/$file
+    builtin source (builtin string split -r -m1 -- / $file)[1]/awscli-sso-ext.$argv[1].fish
+end
 
 # Stand-ins until their file is sourced, which replaces them: load, then call the real one.
 function __awscli_sso_ext_switch_fast
@@ -119,48 +116,28 @@ function __awscli_sso_ext_prompt_update --on-event fish_prompt
     return $__awscli_sso_ext_status
 end
 
-# Completion: entries with conditions (fish's own aws completion stays); the functions they
-# call load awscli-sso-ext.complete.fish at the first TAB.
-function __awscli_sso_ext_wants_profile
-    __awscli_sso_ext_load complete; and __awscli_sso_ext_wants_profile $argv
+# Completion: entries with conditions (fish's own aws completion stays); what they call goes
+# through __awscli_sso_ext_complete, which loads awscli-sso-ext.complete.fish at the first TAB.
+function __awscli_sso_ext_complete
+    __awscli_sso_ext_load complete; and __awscli_sso_ext_complete $argv
 end
 
-function __awscli_sso_ext_profiles
-    __awscli_sso_ext_load complete; and __awscli_sso_ext_profiles $argv
-end
-
-function __awscli_sso_ext_command_is
-    __awscli_sso_ext_load complete; and __awscli_sso_ext_command_is $argv
-end
-
-function __awscli_sso_ext_at_command
-    __awscli_sso_ext_load complete; and __awscli_sso_ext_at_command $argv
-end
-
-function __awscli_sso_ext_delegates
-    __awscli_sso_ext_load complete; and __awscli_sso_ext_delegates $argv
-end
-
-function __awscli_sso_ext_delegate
-    __awscli_sso_ext_load complete; and __awscli_sso_ext_delegate $argv
-end
-
-complete -c aws -n __awscli_sso_ext_wants_profile -f -a '(__awscli_sso_ext_profiles)' -d profile
-complete -c aws -l profile -x -a '(__awscli_sso_ext_profiles)' -d 'Profile from the config or credentials file'
-complete -c aws -n '__awscli_sso_ext_command_is sso-switch' -l unset -d 'Clear everything a switch sets'
-complete -c aws -n '__awscli_sso_ext_command_is sso-switch' -l verify -d 'Ask STS who the credentials belong to'
-complete -c aws -n '__awscli_sso_ext_command_is sso-env' -l format -x -a 'bash zsh fish powershell dotenv json process' -d 'Output format'
-complete -c aws -n '__awscli_sso_ext_command_is sso-env' -l credentials -d 'Add the role\'s temporary keys'
-complete -c aws -n '__awscli_sso_ext_command_is sso-env' -l unset -d 'Print code that clears the variables'
-complete -c aws -n '__awscli_sso_ext_command_is sso-switch' -l no-login -d 'Never start a login'
-complete -c aws -n '__awscli_sso_ext_command_is sso-switch' -l no-browser -d 'Open no browser'
-complete -c aws -n '__awscli_sso_ext_command_is sso-env' -l no-login -d 'Never start a login'
-complete -c aws -n '__awscli_sso_ext_command_is sso-env' -l no-browser -d 'Open no browser'
-complete -c aws -n __awscli_sso_ext_at_command -f -a sso-switch -d 'Switch this shell to a profile'
-complete -c aws -n __awscli_sso_ext_at_command -f -a sso-env -d 'Print the variables for a profile'
-complete -c aws -n __awscli_sso_ext_at_command -f -a sso-status -d 'Show every profile\'s login and time left'
-complete -c aws -n '__awscli_sso_ext_command_is sso-status' -l output -x -a 'table json text' -d 'Output format'
-complete -c aws -n __awscli_sso_ext_delegates -a '(__awscli_sso_ext_delegate)'
+complete -c aws -n '__awscli_sso_ext_complete wants_profile' -f -a '(__awscli_sso_ext_complete profiles)' -d profile
+complete -c aws -l profile -x -a '(__awscli_sso_ext_complete profiles)' -d 'Profile from the config or credentials file'
+complete -c aws -n '__awscli_sso_ext_complete command_is sso-switch' -l unset -d 'Clear everything a switch sets'
+complete -c aws -n '__awscli_sso_ext_complete command_is sso-switch' -l verify -d 'Ask STS who the credentials belong to'
+complete -c aws -n '__awscli_sso_ext_complete command_is sso-env' -l format -x -a 'bash zsh fish powershell dotenv json process' -d 'Output format'
+complete -c aws -n '__awscli_sso_ext_complete command_is sso-env' -l credentials -d 'Add the role\'s temporary keys'
+complete -c aws -n '__awscli_sso_ext_complete command_is sso-env' -l unset -d 'Print code that clears the variables'
+complete -c aws -n '__awscli_sso_ext_complete command_is sso-switch' -l no-login -d 'Never start a login'
+complete -c aws -n '__awscli_sso_ext_complete command_is sso-switch' -l no-browser -d 'Open no browser'
+complete -c aws -n '__awscli_sso_ext_complete command_is sso-env' -l no-login -d 'Never start a login'
+complete -c aws -n '__awscli_sso_ext_complete command_is sso-env' -l no-browser -d 'Open no browser'
+complete -c aws -n '__awscli_sso_ext_complete at_command' -f -a sso-switch -d 'Switch this shell to a profile'
+complete -c aws -n '__awscli_sso_ext_complete at_command' -f -a sso-env -d 'Print the variables for a profile'
+complete -c aws -n '__awscli_sso_ext_complete at_command' -f -a sso-status -d 'Show every profile\'s login and time left'
+complete -c aws -n '__awscli_sso_ext_complete command_is sso-status' -l output -x -a 'table json text' -d 'Output format'
+complete -c aws -n '__awscli_sso_ext_complete delegates' -a '(__awscli_sso_ext_complete delegate)'
 
 # To load this hook in every new fish, add to ~/.config/fish/config.fish:
 #

@@ -412,14 +412,7 @@ COMPLETION_FUNCTIONS = {
         "__awscli_sso_ext_complete_first_prompt",
         "__awscli_sso_ext_complete_load",
     },
-    "fish": {  # stand-ins until awscli-sso-ext.complete.fish is sourced at the first TAB
-        "__awscli_sso_ext_at_command",
-        "__awscli_sso_ext_command_is",
-        "__awscli_sso_ext_delegate",
-        "__awscli_sso_ext_delegates",
-        "__awscli_sso_ext_profiles",
-        "__awscli_sso_ext_wants_profile",
-    },
+    "fish": {"__awscli_sso_ext_complete"},  # what every entry calls; it loads the rest
 }
 # The prompt segment (tests/test_prompt_*.py): the entries only, until awscli-sso-ext.prompt.EXT
 # is sourced at the first prompt with a profile.

@@ -159,10 +159,10 @@ function __awscli_sso_ext_wants_profile
     not builtin string match -q -- '-*' (commandline -ct)
 end
 
-# Whether the command is $argv[1].
+# Whether the command is one of $argv.
 function __awscli_sso_ext_command_is
     set -l found (__awscli_sso_ext_command)
-    test "$found[1]" = $argv[1]
+    builtin contains -- "$found[1]" $argv
 end
 
 # Whether the word at the cursor is the command itself.

@@ -21,51 +21,11 @@ if not status is-interactive
     end
 end
 
-# Whether aws's arguments ask for sso-switch (global options and their values skipped), and
-# not for its help or the version, whose text must never be sourced.
-function __awscli_sso_ext_is_switch
-    while set -q argv[1]
-        switch $argv[1]
-            case --region --profile --output --endpoint-url --query --color --ca-bundle \
-                --cli-read-timeout --cli-connect-timeout --cli-binary-format
-                set -q argv[2]; or return 1
-                set -e argv[1..2]
-            case --version
-                return 1
-            case '-*'
-                set -e argv[1]
-            case sso-switch
-                set -e argv[1]
-                builtin contains -- help $argv; and return 1
-                builtin contains -- --version $argv; and return 1
-                return 0
-            case '*'
-                return 1
-        end
-    end
-    return 1
-end
-
-# Capture, check, then source: the code runs whole and only when `aws` exited 0. It comes
-# through a pipe into `read -z` (byte for byte) rather than a command substitution, which
-# would get no stdin when ours is redirected (a login may read it). `aws sso-switch NAME`,
-# `-` or `--unset` alone first try the index the plugin keeps (AWS_SSO_SWITCH_FAST=0: never).
-function __awscli_sso_ext_switch
-    if test (count $argv) -eq 2 -a "$argv[1]" = sso-switch -a "$AWS_SSO_SWITCH_FAST" != 0
-        and __awscli_sso_ext_switch_fast $argv[2]
-        return 0
-    end
-    AWS_SSO_EXT_SHELL=fish command aws $argv | read -lz __awscli_sso_ext_code
-    set -l __awscli_sso_ext_status $pipestatus[1]
-    if test $__awscli_sso_ext_status -ne 0
-        return $__awscli_sso_ext_status
-    end
-    builtin printf '%s' $__awscli_sso_ext_code | builtin source
-end
-
+# `aws ... sso-switch ...` (the word anywhere: awscli-sso-ext.switch.fish tells for sure)
+# loads the switch; anything else goes to the real `aws` at once.
 function aws --description 'aws, where `aws sso-switch` moves this shell (awscli-sso-ext)'
-    if __awscli_sso_ext_is_switch $argv
-        __awscli_sso_ext_switch $argv
+    if builtin contains -- sso-switch $argv
+        __awscli_sso_ext_load switch; and __awscli_sso_ext_aws $argv
     else
         command aws $argv
     end
@@ -83,10 +43,6 @@ function __awscli_sso_ext_load --inherit-variable __awscli_sso_ext_pwd
 end
 
 # Stand-ins until their file is sourced, which replaces them: load, then call the real one.
-function __awscli_sso_ext_switch_fast
-    __awscli_sso_ext_load switch; and __awscli_sso_ext_switch_fast $argv
-end
-
 function __awscli_sso_ext_now
     __awscli_sso_ext_load prompt; and __awscli_sso_ext_now
 end
@@ -129,13 +85,9 @@ complete -c aws -n '__awscli_sso_ext_complete command_is sso-switch' -l verify -
 complete -c aws -n '__awscli_sso_ext_complete command_is sso-env' -l format -x -a 'bash zsh fish powershell dotenv json process' -d 'Output format'
 complete -c aws -n '__awscli_sso_ext_complete command_is sso-env' -l credentials -d 'Add the role\'s temporary keys'
 complete -c aws -n '__awscli_sso_ext_complete command_is sso-env' -l unset -d 'Print code that clears the variables'
-complete -c aws -n '__awscli_sso_ext_complete command_is sso-switch' -l no-login -d 'Never start a login'
-complete -c aws -n '__awscli_sso_ext_complete command_is sso-switch' -l no-browser -d 'Open no browser'
-complete -c aws -n '__awscli_sso_ext_complete command_is sso-env' -l no-login -d 'Never start a login'
-complete -c aws -n '__awscli_sso_ext_complete command_is sso-env' -l no-browser -d 'Open no browser'
-complete -c aws -n '__awscli_sso_ext_complete at_command' -f -a sso-switch -d 'Switch this shell to a profile'
-complete -c aws -n '__awscli_sso_ext_complete at_command' -f -a sso-env -d 'Print the variables for a profile'
-complete -c aws -n '__awscli_sso_ext_complete at_command' -f -a sso-status -d 'Show every profile\'s login and time left'
+complete -c aws -n '__awscli_sso_ext_complete command_is sso-switch sso-env' -l no-login -d 'Never start a login'
+complete -c aws -n '__awscli_sso_ext_complete command_is sso-switch sso-env' -l no-browser -d 'Open no browser'
+complete -c aws -n '__awscli_sso_ext_complete at_command' -f -a 'sso-switch\t"Switch this shell to a profile" sso-env\t"Print the variables for a profile" sso-status\t"Show every profile\'s login and time left"'
 complete -c aws -n '__awscli_sso_ext_complete command_is sso-status' -l output -x -a 'table json text' -d 'Output format'
 complete -c aws -n '__awscli_sso_ext_complete delegates' -a '(__awscli_sso_ext_complete delegate)'
 

@@ -4,15 +4,14 @@ datetime, and exactly as they would: anything else is left to them."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import VENV_BIN, clean_environment
+from conftest import clean_environment
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_process_credentials import process
 
 from awscli_sso_ext import process_credentials
 from awscli_sso_ext.credentials import credential_cache_file
@@ -136,13 +135,7 @@ def test_a_call_with_cached_keys_imports_no_configparser_datetime_or_openssl(hom
     expiry = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     keys = {"AccessKeyId": "AKIA", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": expiry}
     cache.write_text(json.dumps({"ProviderType": "sso", "Credentials": keys}))
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", str(VENV_BIN / "aws-sso-ext"), "process", "dev"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = process(env, "dev", python_flags=("-X", "importtime"))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["Expiration"] == expiry
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}

@@ -27,54 +27,13 @@ if [[ ${ZSH_EVAL_CONTEXT-} == toplevel && ! -o interactive ]]; then
     builtin exit 2
 fi
 
-# Whether aws's arguments ask for sso-switch (global options and their values skipped), and
-# not for its help or the version: `aws sso-switch help` prints a manual, never for eval.
-function __awscli_sso_ext_is_switch {
-    builtin emulate -L zsh
-    while (( $# > 0 )); do
-        case $1 in
-            (--region|--profile|--output|--endpoint-url|--query|--color|--ca-bundle|--cli-read-timeout|--cli-connect-timeout|--cli-binary-format)
-                (( $# > 1 )) || builtin return 1
-                builtin shift 2
-                ;;
-            (--version) builtin return 1 ;;
-            (-*) builtin shift ;;
-            (sso-switch) break ;;
-            (*) builtin return 1 ;;
-        esac
-    done
-    (( $# > 0 )) || builtin return 1
-    builtin shift
-    while (( $# > 0 )); do
-        case $1 in
-            (help|--version) builtin return 1 ;;
-        esac
-        builtin shift
-    done
-    builtin return 0
-}
-
-# Capture, check, then eval: the code reaches eval whole and only when `aws` exited 0, so a
-# failed switch leaves every variable as it was (`export` is global in zsh even here).
-# `aws sso-switch NAME`, `-` or `--unset` alone first ask the index the plugin keeps
-# (AWS_SSO_SWITCH_FAST=0: never).
-function __awscli_sso_ext_switch {
-    builtin emulate -L zsh
-    builtin local __awscli_sso_ext_code __awscli_sso_ext_previous
-    if (( $# == 2 )) && [[ $1 == sso-switch && ${AWS_SSO_SWITCH_FAST-} != 0 ]] &&
-        __awscli_sso_ext_switch_code "$2"; then
-        builtin eval "$__awscli_sso_ext_code"
-        builtin return
-    fi
-    __awscli_sso_ext_code=$(AWS_SSO_EXT_SHELL=zsh command aws "$@") || builtin return
-    builtin eval "$__awscli_sso_ext_code"
-}
-
-# `function NAME` rather than `NAME()`, so an alias named aws can't break the definition.
+# `aws ... sso-switch ...` (the word anywhere: awscli-sso-ext.switch.zsh tells for sure)
+# loads the switch; anything else goes to the real `aws` at once. `function NAME` rather than
+# `NAME()`, so an alias named aws can't break the definition.
 function aws {
     builtin emulate -L zsh
-    if __awscli_sso_ext_is_switch "$@"; then
-        __awscli_sso_ext_switch "$@"
+    if (( ${argv[(Ie)sso-switch]} )); then
+        __awscli_sso_ext_switch_load && __awscli_sso_ext_aws "$@"
     else
         command aws "$@"
     fi
@@ -89,10 +48,6 @@ function __awscli_sso_ext_complete_load { builtin source $folder/awscli-sso-ext.
 }
 
 # Stand-ins until their file is sourced, which replaces them: load, then call the real one.
-function __awscli_sso_ext_switch_code {
-    __awscli_sso_ext_switch_load && __awscli_sso_ext_switch_code "$@"
-}
-
 function aws_sso_prompt {
     __awscli_sso_ext_prompt_load && aws_sso_prompt "$@"
 }

@@ -361,8 +361,9 @@ SCANS = [
 
 @pytest.mark.parametrize("shell", HOOK_SHELLS)
 def test_switch_is_recognised_after_global_options(shell, home):
-    # fish loads the scan with the rest of the switch, at the first `aws ... sso-switch ...`.
-    lines = [source_line(shell)] + (["__awscli_sso_ext_load switch"] if shell == "fish" else [])
+    # The scan loads with the rest of the switch, at the first `aws ... sso-switch ...`.
+    load = "__awscli_sso_ext_load switch" if shell == "fish" else "__awscli_sso_ext_switch_load"
+    lines = [source_line(shell), load]
     for words, _expected in SCANS:
         quoted = " ".join(quote_for(shell, word) for word in words)
         lines.append(f"__awscli_sso_ext_is_switch {quoted} && echo yes || echo no")
@@ -392,16 +393,12 @@ STATE = {
     "zsh": "{ print -rl -- ${(k)functions}; echo @@; print -rl -- ${(k)parameters}; echo @@; functions; }",
     "fish": "begin; functions -a -n; echo @@; set -n; echo @@; functions aws __awscli_sso_ext_switch 2>/dev/null; or :; end",
 }
-OURS = {  # the wrapper and, but in fish, the scan and the plugin path it runs
-    "bash": {"aws", "__awscli_sso_ext_is_switch", "__awscli_sso_ext_switch"},
-    "zsh": {"aws", "__awscli_sso_ext_is_switch", "__awscli_sso_ext_switch"},
-    "fish": {"aws"},
-}
-# The fast switch (tests/test_switch_fast.py): stand-ins until awscli-sso-ext.switch.EXT is
-# sourced at the first switch.
+OURS = {"aws"}  # the scan and the plugin path load with the fast switch
+# The fast switch (tests/test_switch_fast.py): its loader, until awscli-sso-ext.switch.EXT is
+# sourced at the first `aws ... sso-switch ...`.
 FAST_SWITCH_FUNCTIONS = {
-    "bash": {"__awscli_sso_ext_switch_code", "__awscli_sso_ext_switch_load"},
-    "zsh": {"__awscli_sso_ext_switch_code", "__awscli_sso_ext_switch_load"},
+    "bash": {"__awscli_sso_ext_switch_load"},
+    "zsh": {"__awscli_sso_ext_switch_load"},
     "fish": {"__awscli_sso_ext_load"},  # one loader for every part; the switch is all in its file
 }
 # Profile completion (tests/test_completion_*.py).
@@ -464,7 +461,7 @@ def test_sourcing_is_silent_adds_only_our_functions_and_twice_changes_nothing(
         state.append((set(functions.split()), set(variables.split()) - VOLATILE, bodies))
     assert state[2] == state[1], "sourcing a second time changed the shell"
     assert state[1][0] - state[0][0] == (
-        OURS[shell] | FAST_SWITCH_FUNCTIONS[shell] | PROMPT_FUNCTIONS[shell] | COMPLETION_FUNCTIONS[shell]
+        OURS | FAST_SWITCH_FUNCTIONS[shell] | PROMPT_FUNCTIONS[shell] | COMPLETION_FUNCTIONS[shell]
     )
     assert state[1][1] == state[0][1], "sourcing left variables behind"
 

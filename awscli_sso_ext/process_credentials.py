@@ -65,7 +65,10 @@ def cached_answer(profile: str, now: float) -> str | None:
 def _expiry(text: str) -> tuple:
     """(epoch seconds, the CLI's form) of a cached expiry. botocore writes the CLI's own form
     (`2024-01-31T12:00:00Z`), read here with `time` alone; any other is left to times."""
-    if len(text) == 20 and text[4] + text[7] + text[10] + text[13] + text[16] + text[19] == "--T::Z":
+    if (
+        len(text) == 20
+        and text[4] + text[7] + text[10] + text[13] + text[16] + text[19] == "--T::Z"
+    ):
         fields = (text[0:4], text[5:7], text[8:10], text[11:13], text[14:16], text[17:19])
         if all(field.isdigit() and field.isascii() for field in fields):
             year, month, day, hour, minute, second = (int(field) for field in fields)

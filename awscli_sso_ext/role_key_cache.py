@@ -6,7 +6,7 @@ import json
 import os
 
 try:  # CPython's own SHA-1: loading OpenSSL for hashlib costs a credential_process call ~3 ms
-    from _sha1 import sha1
+    from _sha1 import sha1  # type: ignore[import-not-found]
 except ImportError:  # another Python, or one built without it
     from hashlib import sha1
 

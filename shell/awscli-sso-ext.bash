@@ -53,10 +53,12 @@ __awscli_sso_ext_complete_load() { builtin source $__awscli_sso_ext_file/awscli-
 builtin unset -v __awscli_sso_ext_file
 
 # Stand-ins until their file is sourced, which replaces them: load, then call the real one.
+# --- Prompt segment --- (the rest: awscli-sso-ext.prompt.bash)
 aws_sso_prompt() {
     __awscli_sso_ext_prompt_load && aws_sso_prompt "$@"
 }
 
+# --- Profile completion --- (the rest: awscli-sso-ext.complete.bash)
 __awscli_sso_ext_complete() {
     __awscli_sso_ext_complete_load && __awscli_sso_ext_complete "$@"
 }

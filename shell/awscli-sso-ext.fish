@@ -43,6 +43,7 @@ function __awscli_sso_ext_load --inherit-variable __awscli_sso_ext_pwd
 end
 
 # Stand-ins until their file is sourced, which replaces them: load, then call the real one.
+# --- Prompt segment --- (the rest: awscli-sso-ext.prompt.fish)
 function __awscli_sso_ext_now
     __awscli_sso_ext_load prompt; and __awscli_sso_ext_now
 end
@@ -72,6 +73,7 @@ function __awscli_sso_ext_prompt_update --on-event fish_prompt
     return $__awscli_sso_ext_status
 end
 
+# --- Profile completion --- (the rest: awscli-sso-ext.complete.fish)
 # Completion: entries with conditions (fish's own aws completion stays); what they call goes
 # through __awscli_sso_ext_complete, which loads awscli-sso-ext.complete.fish at the first TAB.
 function __awscli_sso_ext_complete

@@ -48,6 +48,7 @@ function __awscli_sso_ext_complete_load { builtin source $folder/awscli-sso-ext.
 }
 
 # Stand-ins until their file is sourced, which replaces them: load, then call the real one.
+# --- Prompt segment --- (the rest: awscli-sso-ext.prompt.zsh)
 function aws_sso_prompt {
     __awscli_sso_ext_prompt_load && aws_sso_prompt "$@"
 }
@@ -56,6 +57,7 @@ function prompt_aws_sso {
     __awscli_sso_ext_prompt_load && prompt_aws_sso "$@"
 }
 
+# --- Profile completion --- (the rest: awscli-sso-ext.complete.zsh)
 function __awscli_sso_ext_complete {
     __awscli_sso_ext_complete_load && __awscli_sso_ext_complete "$@"
 }

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import configparser
 import json
 import os
 import shlex
@@ -20,11 +19,11 @@ import sys
 import time
 from collections import namedtuple
 
-# Light modules only: every SDK call on such a profile pays for what is imported here.
+# Light modules only: every SDK call on such a profile pays for what is imported here
+# (configparser and datetime only for files and times out of the ordinary).
 from awscli_sso_ext.errors import EXIT_FAILED, EXIT_INTERRUPTED
 from awscli_sso_ext.role_key_cache import credential_cache_file
 from awscli_sso_ext.shell_formats import FORMATS, ProcessFormat
-from awscli_sso_ext.times import format_time, parse_time
 
 CACHE_WINDOW_SECONDS = 15 * 60
 """botocore's SSO provider fetches new keys when the cached ones have less than this left."""
@@ -54,15 +53,45 @@ def cached_answer(profile: str, now: float) -> str | None:
         with open(credential_cache_file(target), encoding="utf-8") as cached:
             keys = json.load(cached)["Credentials"]
         values = {name: keys[key] for key, name in ProcessFormat.KEYS.items()}
-        expiration = parse_time(values["AWS_CREDENTIAL_EXPIRATION"])
+        if not all(isinstance(value, str) and value for value in values.values()):
+            return None
+        expires, values["AWS_CREDENTIAL_EXPIRATION"] = _expiry(values["AWS_CREDENTIAL_EXPIRATION"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not all(isinstance(value, str) and value for value in values.values()):
+    if expires - now < CACHE_WINDOW_SECONDS:
         return None
-    if expiration.timestamp() - now < CACHE_WINDOW_SECONDS:
-        return None
-    values["AWS_CREDENTIAL_EXPIRATION"] = format_time(expiration)
     return FORMATS["process"].render(values)
+
+
+def _expiry(text: str) -> tuple:
+    """(epoch seconds, the CLI's form) of a cached expiry. botocore writes the CLI's own form
+    (`2024-01-31T12:00:00Z`), read here with `time` alone; any other is left to times."""
+    if (
+        len(text) == 20
+        and text[4] + text[7] + text[10] + text[13] + text[16] + text[19] == "--T::Z"
+    ):
+        fields = (text[0:4], text[5:7], text[8:10], text[11:13], text[14:16], text[17:19])
+        if all(field.isdigit() and field.isascii() for field in fields):
+            year, month, day, hour, minute, second = (int(field) for field in fields)
+            # Days since 1970-01-01 (Howard Hinnant's days_from_civil), then seconds.
+            year -= month <= 2
+            era = year // 400
+            day_of_era = (
+                (year - era * 400) * 365
+                + (year - era * 400) // 4
+                - (year - era * 400) // 100
+                + (153 * (month + (-3 if month > 2 else 9)) + 2) // 5
+                + day
+                - 1
+            )
+            epoch = ((era * 146097 + day_of_era - 719468) * 24 + hour) * 3600 + minute * 60 + second
+            # Only a real date comes back the same: that refuses 2024-02-30 and 25:00:00.
+            if time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch)) == text:
+                return epoch, text
+    from awscli_sso_ext.times import format_time, parse_time
+
+    moment = parse_time(text)
+    return moment.timestamp(), format_time(moment)
 
 
 def sso_target(profile: str) -> SsoRole | None:
@@ -126,6 +155,52 @@ def _raw_sections(path: str) -> dict | None:
     an indented block stays text here, and so is never taken for a setting we use."""
     if not os.path.isfile(path):
         return {}
+    try:
+        with open(path, "rb") as file:
+            plain = plain_sections(file.read())
+    except OSError:
+        return None
+    return plain if plain is not None else _parsed_sections(path)
+
+
+def plain_sections(data: bytes) -> dict | None:
+    """{section: {option: value}} exactly as configparser's RawConfigParser reads `data`, for
+    the plain files people write; None (configparser must read it) when anything in it
+    needs configparser's rules: a byte that isn't ASCII (it decodes by the locale), an
+    indented line (a continuation), [DEFAULT], a section or option twice, a line that is
+    neither a header nor `name = value` or `name: value`."""
+    if not data.isascii():
+        return None
+    sections: dict = {}
+    current = None
+    # configparser reads the file in text mode: universal newlines, then lines at \n.
+    for line in data.decode("ascii").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        value = line.strip()
+        if not value or value[0] in "#;":
+            continue  # what configparser skips (an indented comment too)
+        if line[0] != value[0]:
+            return None
+        if value[0] == "[":
+            # configparser takes `[x] more` for the section x too: only `[name]` is plain here.
+            name = value[1:-1]
+            if value[-1] != "]" or not name or name in sections or name == "DEFAULT":
+                return None
+            current = sections[name] = {}
+            continue
+        ends = [at for at in (value.find("="), value.find(":")) if at >= 0]
+        if current is None or not ends:
+            return None
+        option = value[: min(ends)].rstrip().lower()
+        if not option or option in current:
+            return None
+        current[option] = value[min(ends) + 1 :].strip()
+    return sections
+
+
+def _parsed_sections(path: str) -> dict | None:
+    """_raw_sections by configparser itself, for a file plain_sections leaves to it."""
+    import configparser
+
     parser = configparser.RawConfigParser()
     try:
         parser.read([path])

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+
+try:  # CPython's own SHA-1: loading OpenSSL for hashlib costs a credential_process call ~3 ms
+    from _sha1 import sha1  # type: ignore[import-not-found]
+except ImportError:  # another Python, or one built without it
+    from hashlib import sha1
 
 
 def credential_cache_dir() -> str:
@@ -21,4 +25,4 @@ def credential_cache_file(target) -> str:
     else:
         args["startUrl"] = target.start_url
     text = json.dumps(args, sort_keys=True, separators=(",", ":"))
-    return os.path.join(credential_cache_dir(), hashlib.sha1(text.encode()).hexdigest() + ".json")
+    return os.path.join(credential_cache_dir(), sha1(text.encode()).hexdigest() + ".json")

@@ -1,9 +1,33 @@
 # awscli-sso-ext: profile completion for bash, loaded by awscli-sso-ext.bash at the first TAB.
 #
 # Parsing these functions costs about a millisecond, which every shell start would pay if
-# the hook defined them itself; the hook defines a loader instead (`source` is a builtin:
-# no process), and the first TAB sources this file. The design is described in the hook's
-# "Profile completion" section.
+# the hook defined them itself; the hook defines a stand-in instead (`source` is a builtin:
+# no process), and the first TAB sources this file.
+#
+# TAB after `aws sso-switch`, `aws sso-env --profile` or `aws ANYTHING --profile` lists the
+# profiles botocore sees: `[default]` and `[profile NAME]` of AWS_CONFIG_FILE (NAME split
+# shell-style like botocore does: `[profile "my team"]` is `my team`; a header it can't
+# split, or with more words, is no profile), and every section of
+# AWS_SHARED_CREDENTIALS_FILE; never `[sso-session ...]`, `[services ...]`, `[plugins]` or
+# configparser's `[DEFAULT]`. Our own options and the --format values complete too, and
+# `aws sso-<TAB>` adds sso-switch, sso-env and sso-status to what the CLI's completer says
+# (v2's never knows plugin commands); sso-status completes its options and --output values.
+# Everything else goes to the completer the user had for `aws`, or else to the CLI's own
+# `aws_completer` found next to the `aws` on PATH.
+#
+# Speed: no process per TAB for profiles (bash can't even stat a file without one). Each TAB
+# reads both files with `mapfile` (C code, in blocks) and keeps their section headers only,
+# which are the cache key: the parsed and quoted names are reused while no header changed,
+# an edit shows at the next TAB, and no key, token or other text of the files stays in a
+# variable. Matching is a loop with a literal prefix, never `compgen -W`
+# (which would expand `$(...)` in a name). A name comes back quoted for where the cursor
+# is: `my\ team` in a bare word, `my team` after an opening quote (readline closes it).
+#
+# A `complete ... aws` line in ~/.bashrc before or after this file's is kept: at the first
+# prompt (once, one subshell) the registration found is remembered as the delegate and ours
+# is put in front. To complete `aws-sso-ext` itself, add to ~/.bashrc (argcomplete):
+#
+#     eval "$(register-python-argcomplete aws-sso-ext)"
 
 # Refuse to run as a program: only the hook sources this file.
 if [[ ${BASH_SOURCE[0]-} == "${0-}" ]]; then
@@ -289,10 +313,11 @@ __awscli_sso_ext_complete() {
     elif [[ $command == sso-status && $prev == --output ]]; then
         __awscli_sso_ext_complete_words "$typed" table json text
     elif [[ $command == sso-switch && $typed == -* ]]; then
-        __awscli_sso_ext_complete_words "$typed" --unset --verify --no-login --no-browser
+        __awscli_sso_ext_complete_words "$typed" --unset --verify --no-login --no-browser \
+            --use-device-code
     elif [[ $command == sso-env && $typed == -* ]]; then
         __awscli_sso_ext_complete_words "$typed" --profile --format --credentials --unset \
-            --no-login --no-browser
+            --no-login --no-browser --use-device-code
     elif [[ $command == sso-status && $typed == -* ]]; then
         __awscli_sso_ext_complete_words "$typed" --profile --output
     elif [[ -z $command && $typed != -* ]]; then

@@ -1,9 +1,25 @@
 # awscli-sso-ext: profile completion for fish, loaded by awscli-sso-ext.fish at the first TAB.
 #
 # Parsing these functions costs start-up time that every fish would pay if the hook defined
-# them itself; the hook defines small stand-ins that source this file at the first TAB
-# (`source` is a builtin: no process). The design is described in the hook's "Profile
-# completion" section.
+# them itself; the hook's entries call one stand-in, which sources this file at the first TAB
+# (`source` is a builtin: no process).
+#
+# TAB after `aws sso-switch`, `aws sso-env --profile` or `aws ANYTHING --profile` lists the
+# profiles botocore sees: `[default]` and `[profile NAME]` of AWS_CONFIG_FILE (NAME split
+# shell-style like botocore: `[profile "my team"]` is `my team`; a header it can't split,
+# or with more words, is no profile) and every section of AWS_SHARED_CREDENTIALS_FILE;
+# never `[sso-session ...]`, `[services ...]`, `[plugins]` or `[DEFAULT]`. Our options and
+# the --format and sso-status --output values complete too, `aws sso-<TAB>` offers
+# sso-switch, sso-env and sso-status, and what is none of ours goes to the CLI's own
+# `aws_completer` (next to the `aws` on PATH).
+# These are `complete -c aws` entries with conditions: fish's own aws completion stays.
+#
+# No process per TAB for profiles: `read -z` and `string` are builtins, the section headers
+# of both files are the cache key (an edit shows at the next TAB; no other text of the
+# files is kept), and fish quotes each name for the line (`my\ team`). To complete
+# `aws-sso-ext` itself (argcomplete), add to config.fish:
+#
+#     register-python-argcomplete --shell fish aws-sso-ext | source
 
 # Python's shlex.split of $argv[1] (posix mode, no comments), one word a line; fails where
 # shlex raises (an unclosed quote, a backslash at the end).
@@ -143,10 +159,10 @@ function __awscli_sso_ext_wants_profile
     not builtin string match -q -- '-*' (commandline -ct)
 end
 
-# Whether the command is $argv[1].
+# Whether the command is one of $argv.
 function __awscli_sso_ext_command_is
     set -l found (__awscli_sso_ext_command)
-    test "$found[1]" = $argv[1]
+    builtin contains -- "$found[1]" $argv
 end
 
 # Whether the word at the cursor is the command itself.
@@ -181,4 +197,10 @@ function __awscli_sso_ext_delegate
     set -l line (commandline -cp)
     COMP_LINE=$line COMP_POINT=(builtin string length -- $line) command $completer 2>/dev/null |
         builtin string trim -r
+end
+
+# What the hook's completion entries call: __awscli_sso_ext_complete NAME ARGS... runs
+# __awscli_sso_ext_NAME (one stand-in in the hook instead of one per function).
+function __awscli_sso_ext_complete
+    __awscli_sso_ext_$argv[1] $argv[2..-1]
 end

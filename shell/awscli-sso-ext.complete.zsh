@@ -1,9 +1,30 @@
 # awscli-sso-ext: profile completion for zsh, loaded by awscli-sso-ext.zsh at the first TAB.
 #
 # Parsing these functions costs start-up time that every shell would pay if the hook
-# defined them itself; the hook defines a loader instead (`source` is a builtin: no
-# process), and the first TAB sources this file. The design is described in the hook's
-# "Profile completion" section.
+# defined them itself; the hook defines a stand-in instead (`source` is a builtin: no
+# process), and the first TAB sources this file.
+#
+# TAB after `aws sso-switch`, `aws sso-env --profile` or `aws ANYTHING --profile` lists the
+# profiles botocore sees: `[default]` and `[profile NAME]` of AWS_CONFIG_FILE (NAME split
+# shell-style like botocore: `[profile "my team"]` is `my team`; a header it can't split,
+# or with more words, is no profile) and every section of AWS_SHARED_CREDENTIALS_FILE;
+# never `[sso-session ...]`, `[services ...]`, `[plugins]` or `[DEFAULT]`. Our options and
+# the --format and sso-status --output values complete too, and `aws sso-<TAB>` adds
+# sso-switch, sso-env and sso-status to what the CLI's completer offers. Everything else
+# goes to the completer registered for `aws` before ours (`complete -C aws_completer aws`
+# through bashcompinit, Debian's `_aws`), or else to the CLI's own `aws_completer` next to
+# the `aws` on PATH.
+#
+# No process per TAB for profiles: zstat (zsh/stat) tells whether either file changed (the
+# cache key holds what it says, never the text), `$(<file)` reads a changed file without
+# forking, an edit shows at the next TAB, and compadd quotes each name for the line
+# (`my\ team`) and matches it against what was typed.
+#
+# Needs compinit. Registered now when compinit already ran, and again before the first
+# prompt (once), so a `complete ... aws` or `compdef` later in ~/.zshrc is adopted as the
+# delegate. To complete `aws-sso-ext` itself (argcomplete), add after compinit:
+#
+#     eval "$(register-python-argcomplete aws-sso-ext)"
 
 # Python's shlex.split of $1 (posix mode, no comments) into reply; fails where shlex raises.
 function __awscli_sso_ext_shlex_split {
@@ -163,9 +184,10 @@ function __awscli_sso_ext_complete {
     elif [[ $command == sso-status && $prev == --output ]]; then
         compadd table json text
     elif [[ $command == sso-switch && $PREFIX == -* ]]; then
-        compadd -- --unset --verify --no-login --no-browser
+        compadd -- --unset --verify --no-login --no-browser --use-device-code
     elif [[ $command == sso-env && $PREFIX == -* ]]; then
-        compadd -- --profile --format --credentials --unset --no-login --no-browser
+        compadd -- --profile --format --credentials --unset --no-login --no-browser \
+            --use-device-code
     elif [[ $command == sso-status && $PREFIX == -* ]]; then
         compadd -- --profile --output
     elif [[ -z $command && $PREFIX != -* ]]; then

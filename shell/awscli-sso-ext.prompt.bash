@@ -1,8 +1,9 @@
 # awscli-sso-ext: the prompt segment's rendering for bash, loaded by awscli-sso-ext.bash.
 #
 # A shell that never has a profile never needs these functions: the hook defines small
-# stand-ins that source this file (a builtin: no process) the first time a segment is
-# rendered, and parsing them at every shell start would cost more than the rest of the hook.
+# stand-ins that source this file (a builtin: no process) the first time a prompt has a
+# profile to show (or AWS_SSO_PROMPT_AUTO=1) or `aws_sso_prompt` runs; parsing them at every
+# shell start would cost more than the rest of the hook.
 #
 # `aws_sso_prompt` prints the segment (profile, role@account, region, time left of the SSO
 # session), and AWS_SSO_PROMPT holds it, refreshed before every prompt through
@@ -299,5 +300,45 @@ aws_sso_prompt() {
     else
         builtin printf '%s' "$AWS_SSO_PROMPT"
     fi
+    builtin return "$__awscli_sso_ext_status"
+}
+
+# Runs before every prompt (first in PROMPT_COMMAND, in place of the hook's stand-in) and
+# leaves $? as it found it. Each builtin costs microseconds here, so the usual prompt does
+# only this: read the token file up to its expiresAt (`mapfile -n`: what follows, the longer
+# secrets, is never read), and compare that and the AWS variables with the last render's. The full render runs when
+# one of them changed or when the text is due to change (the minute, the warning, the
+# expiry), and at least once a minute, which is when changed AWS_SSO_PROMPT_* options show
+# (`aws_sso_prompt` renders at once). The token text read is held in local variables only:
+# no secret outlives the call.
+__awscli_sso_ext_prompt_update() {
+    builtin local __awscli_sso_ext_status=$? __awscli_sso_ext_key=- __awscli_sso_ext_i
+    builtin local -a __awscli_sso_ext_parts
+    if [[ -n ${AWS_SSO_EXT_TOKEN_FILE-} && -r $AWS_SSO_EXT_TOKEN_FILE && ! -d $AWS_SSO_EXT_TOKEN_FILE ]]; then
+        __awscli_sso_ext_i=${__awscli_sso_ext_at_expiresAt:-13}
+        builtin mapfile -t -d '"' -n $((__awscli_sso_ext_i + 4)) __awscli_sso_ext_parts \
+            <"$AWS_SSO_EXT_TOKEN_FILE"
+        # Whole when a quote closed the value: a fourth element follows it.
+        if [[ ${__awscli_sso_ext_parts[__awscli_sso_ext_i]-} == expiresAt &&
+            -n ${__awscli_sso_ext_parts[__awscli_sso_ext_i + 3]+1} ]]; then
+            __awscli_sso_ext_key=${__awscli_sso_ext_parts[__awscli_sso_ext_i + 2]}
+        else
+            __awscli_sso_ext_key='?'
+        fi
+    fi
+    if [[ -z ${AWS_PROFILE-} ]]; then
+        # No profile, no segment: nothing to render (or to load).
+        # shellcheck disable=SC2034 # read by the user's prompt and by other tools
+        AWS_SSO_PROMPT='' AWS_SSO_PROMPT_TEXT='' AWS_SSO_PROMPT_STATE='' __awscli_sso_ext_rendered=''
+        [[ -z ${__awscli_sso_ext_auto-} ]] || __awscli_sso_ext_prompt_place
+        builtin return "$__awscli_sso_ext_status"
+    fi
+    __awscli_sso_ext_key+="|${AWS_SSO_EXT_TOKEN_FILE-}|${AWS_PROFILE-}|${AWS_SSO_EXT_ROLE-}|${AWS_SSO_EXT_ACCOUNT-}|${AWS_REGION-}|${AWS_DEFAULT_REGION-}|${AWS_SSO_EXT_SESSION-}|${AWS_SSO_EXT_EXPIRATION-}"
+    if [[ $__awscli_sso_ext_key != "${__awscli_sso_ext_rendered-}" || $__awscli_sso_ext_key == '?'* ]] ||
+        ((EPOCHSECONDS >= ${__awscli_sso_ext_next:-0})); then
+        __awscli_sso_ext_prompt_render
+        __awscli_sso_ext_rendered=$__awscli_sso_ext_key
+    fi
+    [[ -z ${__awscli_sso_ext_auto-} ]] || __awscli_sso_ext_prompt_place
     builtin return "$__awscli_sso_ext_status"
 }

@@ -1,9 +1,22 @@
-# awscli-sso-ext: the prompt segment's rendering for fish, loaded by awscli-sso-ext.fish.
+# awscli-sso-ext: the prompt segment for fish, loaded by awscli-sso-ext.fish the first time a
+# prompt has a profile to show (or AWS_SSO_PROMPT_AUTO=1), or `aws_sso_prompt` runs.
 #
-# fish parses slowly (about 5 us a line here), and a shell that starts without a profile
-# never needs these functions: the hook defines small stand-ins that source this file the
-# first time a segment is rendered (`source` is a builtin: no process). The design is
-# described in the hook's "Prompt segment" section.
+# `aws_sso_prompt` prints the segment (profile, role@account, region, time left of the SSO
+# session), and AWS_SSO_PROMPT holds it, refreshed before every prompt by a handler of the
+# fish_prompt event, so a fish_prompt or fish_right_prompt can print it with
+# `printf '%s ' $AWS_SSO_PROMPT`. AWS_SSO_PROMPT_TEXT holds the same without colours,
+# AWS_SSO_PROMPT_STATE one of ok, warn, expired, renews, plain (no SSO) or nothing (no
+# profile). docs/prompt.md lists the options; the look and the meaning are the bash hook's.
+#
+# Builtins only, and no process per prompt where the platform gives the time through a file
+# (Linux: /proc). A command substitution costs fish a pipe and a hand-over to its reader
+# thread, about as much as the rest of a prompt's work together, so the usual prompt runs
+# none: the token file's expiresAt is found again with a glob, the clock is read by `read`,
+# and both are compared with what the last render saw. A half-written token file (AWS CLI v2
+# writes in place) keeps the last good value.
+#
+# Names are data: control characters are stripped, and fish prints a prompt's text as it is
+# (it never expands it again) and measures the width of the colour codes right.
 
 # Epoch seconds of an ISO 8601 time (the CLI's `2024-01-31T12:00:00Z`, with fractional
 # seconds, `+00:00`-style offsets or `UTC` tolerated), or failure.
@@ -261,4 +274,137 @@ function __awscli_sso_ext_right_prompt --description 'The AWS SSO segment, then 
         __awscli_sso_ext_return $__awscli_sso_ext_status
         __awscli_sso_ext_user_right_prompt
     end
+end
+
+# The time in epoch seconds. fish has no clock builtin. On Linux the boot time (/proc/stat)
+# plus the uptime (/proc/uptime) gives it, within a second; elsewhere `path mtime` (fish 3.5
+# and later) gives a file's mtime and its age, which add up to it; else one `date` runs. The
+# way is chosen once, at the first call.
+function __awscli_sso_ext_now --description 'The time in epoch seconds'
+    if not set -q __awscli_sso_ext_clock
+        set -g __awscli_sso_ext_clock date
+        if test -r /proc/stat -a -r /proc/uptime
+            set __awscli_sso_ext_clock proc
+        else if builtin contains -- path (builtin -n)
+            set __awscli_sso_ext_clock path
+        end
+    end
+    switch $__awscli_sso_ext_clock
+        case path
+            set -l mtime (builtin path mtime -- /)
+            set -l age (builtin path mtime -R -- /)
+            # The same mtime again: / did not change between the two calls.
+            if test -n "$mtime" -a -n "$age"; and test "$mtime" = (builtin path mtime -- /)
+                builtin math $mtime + $age
+                return
+            end
+        case proc
+            set -l boot (builtin string match -rg -- '^btime (\d+)$' </proc/stat)
+            set -l uptime
+            set -l rest
+            builtin read -d . uptime rest </proc/uptime
+            if test -n "$boot"; and builtin string match -qr -- '^\d+$' "$uptime"
+                # Both are rounded down: a second more is the closer guess.
+                builtin math $boot + $uptime + 1
+                return
+            end
+    end
+    command date +%s
+end
+
+# Returns its argument: how $status is put back.
+function __awscli_sso_ext_return --description 'Return the given status'
+    return $argv[1]
+end
+
+# The expiresAt of the token text $argv[1], printed; remembers the field as a pattern that
+# finds it again with a glob (no regex, no command substitution) while it is unchanged. Only
+# a value of the characters a time has is remembered.
+function __awscli_sso_ext_token_key --description 'The expiresAt of a token text'
+    set -g __awscli_sso_ext_token_glob
+    set -l found (builtin string match -r -- '("expiresAt"\s*:\s*"([^"]*)")' $argv[1]); or return 1
+    if builtin string match -qr -- '^[0-9A-Za-z:.+ -]*$' $found[3]
+        set __awscli_sso_ext_token_glob "*$found[2]*"
+        set -g __awscli_sso_ext_token_value $found[3]
+    end
+    echo $found[3]
+end
+
+# Runs before every prompt (the fish_prompt event) and leaves $status as it found it. The
+# usual prompt reads the clock's seconds and the token file's expiresAt and compares them and
+# the AWS variables with the last render's; the full render runs when one of them changed or
+# when the text is due to change (the minute, the warning, the expiry), and at least once a
+# minute, which is when changed AWS_SSO_PROMPT_* options show. With /proc the deadline is kept
+# in seconds of uptime, so the usual prompt needs neither the boot time nor `math`.
+function __awscli_sso_ext_prompt_update --on-event fish_prompt --description 'Refresh AWS_SSO_PROMPT'
+    set -l __awscli_sso_ext_status $status
+    set -l key -
+    set -l tick
+    set -l rest
+    if test -n "$AWS_SSO_EXT_TOKEN_FILE" -a -r "$AWS_SSO_EXT_TOKEN_FILE" -a ! -d "$AWS_SSO_EXT_TOKEN_FILE"
+        set -l data ''
+        builtin read -z data <$AWS_SSO_EXT_TOKEN_FILE
+        # Whole when the closing brace came; else a torn read: render (it keeps the last).
+        # Whether a refresh token is in it is part of the key (the secrets are never kept).
+        if builtin string match -q -- '*}' "$data"; or builtin string match -rq -- '\}\s*$' "$data"
+            if set -q __awscli_sso_ext_token_glob[1]; and builtin string match -q -- $__awscli_sso_ext_token_glob "$data"
+                set key $__awscli_sso_ext_token_value
+            else if not set key (__awscli_sso_ext_token_key "$data")
+                set key '?'
+            end
+            builtin string match -q -- '*"refreshToken"*' "$data"; and set key "$key|renewable"
+        else
+            set key '?'
+        end
+    end
+    if test -n "$AWS_PROFILE" -a -n "$AWS_SSO_EXT_TOKEN_FILE$AWS_SSO_EXT_EXPIRATION"
+        set -q __awscli_sso_ext_clock; or __awscli_sso_ext_now >/dev/null
+        if test $__awscli_sso_ext_clock = proc
+            builtin read -d . tick rest </proc/uptime
+        else
+            set tick (__awscli_sso_ext_now)
+        end
+    end
+    set key "$key|$AWS_SSO_EXT_TOKEN_FILE|$AWS_PROFILE|$AWS_SSO_EXT_ROLE|$AWS_SSO_EXT_ACCOUNT|$AWS_REGION|$AWS_DEFAULT_REGION|$AWS_SSO_EXT_SESSION|$AWS_SSO_EXT_EXPIRATION"
+    set -l due ''
+    if test -n "$tick" -a -n "$__awscli_sso_ext_next_tick"; and test "$tick" -ge $__awscli_sso_ext_next_tick
+        set due 1
+    end
+    if test -z "$AWS_PROFILE"
+        # No profile, no segment: nothing to render.
+        set -g AWS_SSO_PROMPT ''
+        set -g AWS_SSO_PROMPT_TEXT ''
+        set -g AWS_SSO_PROMPT_STATE ''
+        set -g __awscli_sso_ext_rendered $key
+    else if test "$key" != "$__awscli_sso_ext_rendered" -o -n "$due"; or builtin string match -q -- '\?|*' "$key"
+        set -l now $tick
+        if test -n "$tick" -a "$__awscli_sso_ext_clock" = proc
+            set now (__awscli_sso_ext_now)
+        end
+        __awscli_sso_ext_prompt_render $now
+        set -g __awscli_sso_ext_rendered $key
+        set -g __awscli_sso_ext_next_tick
+        if test -n "$now" -a -n "$__awscli_sso_ext_next"
+            set __awscli_sso_ext_next_tick (builtin math $__awscli_sso_ext_next - $now + $tick)
+        end
+    end
+    # Wrapped again whenever fish_right_prompt is no longer ours: a theme or the user
+    # defined (or erased) it after the last prompt. (A copied function keeps its description.)
+    if test "$AWS_SSO_PROMPT_AUTO" = 1
+        set -l details (functions --details --verbose fish_right_prompt)
+        test "$details[5]" = 'The AWS SSO segment, then the right prompt'; or __awscli_sso_ext_prompt_place
+    end
+    return $__awscli_sso_ext_status
+end
+
+# Prints the segment as AWS_SSO_PROMPT holds it; `--text` prints it plain.
+function aws_sso_prompt --description 'Print the AWS SSO prompt segment (awscli-sso-ext)'
+    set -l __awscli_sso_ext_status $status
+    __awscli_sso_ext_prompt_render
+    if test "$argv[1]" = --text
+        builtin printf '%s' "$AWS_SSO_PROMPT_TEXT"
+    else
+        builtin printf '%s' "$AWS_SSO_PROMPT"
+    end
+    return $__awscli_sso_ext_status
 end

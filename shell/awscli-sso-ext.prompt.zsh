@@ -1,8 +1,9 @@
 # awscli-sso-ext: the prompt segment's rendering for zsh, loaded by awscli-sso-ext.zsh.
 #
 # A shell that never has a profile never needs these functions: the hook defines small
-# stand-ins that source this file (a builtin: no process) the first time a segment is
-# rendered, and parsing them at every shell start would cost more than the rest of the hook.
+# stand-ins that source this file (a builtin: no process) the first time a prompt has a
+# profile to show (or AWS_SSO_PROMPT_AUTO is set) or `aws_sso_prompt` runs; parsing them at
+# every shell start would cost more than the rest of the hook.
 #
 # `aws_sso_prompt` prints the segment (profile, role@account, region, time left of the SSO
 # session), and AWS_SSO_PROMPT holds it, refreshed before every prompt by a precmd hook
@@ -323,4 +324,65 @@ function prompt_aws_sso {
     esac
     p10k segment -s "${(U)${AWS_SSO_PROMPT_STATE:-plain}}" ${colour:+-f} ${colour:+$colour} \
         -t "${${AWS_SSO_PROMPT_TEXT-}//\%/%%}"
+}
+
+# Runs before every prompt (first in precmd_functions, in place of the hook's stand-in) and
+# leaves $? as it found it. The usual prompt reads the token file's expiresAt and compares it
+# and the AWS variables with the last render's; the full render runs when one of them changed or when the text is due
+# to change (the minute, the warning, the expiry), and at least once a minute, which is when
+# changed AWS_SSO_PROMPT_* options show (`aws_sso_prompt` renders at once). The prompt
+# options are read before `emulate` resets them.
+function __awscli_sso_ext_prompt_update {
+    builtin local -i __awscli_sso_ext_status=$?
+    builtin local __awscli_sso_ext_options=''
+    [[ ! -o prompt_subst ]] || __awscli_sso_ext_options+=s
+    [[ ! -o prompt_percent ]] || __awscli_sso_ext_options+=p
+    [[ ! -o prompt_bang ]] || __awscli_sso_ext_options+=b
+    builtin emulate -L zsh -o extended_glob
+    if [[ -z ${AWS_PROFILE-} ]]; then
+        # No profile, no segment: nothing to render (or to load).
+        typeset -g AWS_SSO_PROMPT='' AWS_SSO_PROMPT_TEXT='' AWS_SSO_PROMPT_STATE=''
+        typeset -g __awscli_sso_ext_rendered=''
+        [[ -z ${__awscli_sso_ext_auto-} ]] || __awscli_sso_ext_prompt_place "$__awscli_sso_ext_options"
+        builtin return __awscli_sso_ext_status
+    fi
+    (( ${+EPOCHSECONDS} )) || builtin zmodload zsh/datetime
+    builtin local key=- data='' value stamp
+    builtin local -a parts stat
+    if [[ -n ${AWS_SSO_EXT_TOKEN_FILE-} && -r $AWS_SSO_EXT_TOKEN_FILE && ! -d $AWS_SSO_EXT_TOKEN_FILE ]]; then
+        # The file is read only when its inode, size or mtime changed (zstat: ~5 us, the read
+        # and split: ~80 us), or when it was written in the second of the last read, which
+        # an mtime in whole seconds can't tell apart.
+        (( ${+builtins[zstat]} )) || builtin zmodload -F zsh/stat b:zstat
+        builtin zstat -A stat -- $AWS_SSO_EXT_TOKEN_FILE
+        stamp="$AWS_SSO_EXT_TOKEN_FILE|$stat[2]|$stat[8]|$stat[10]"
+        if [[ $stamp == "${__awscli_sso_ext_stamp-}" ]] && (( stat[10] < __awscli_sso_ext_read_at )); then
+            key=$__awscli_sso_ext_file_key
+        else
+            data=$(<$AWS_SSO_EXT_TOKEN_FILE)
+            # Whole when the closing brace came; else a torn read: render (it keeps the
+            # last). The length tells a file that gained or lost its refresh token with the
+            # same expiresAt (the secrets themselves are never kept).
+            # (A split at the literal key: a pattern that starts with `*` is far slower.)
+            parts=("${(@s:"expiresAt":)data}")
+            value=${${parts[2]-}#[[:space:]]#:[[:space:]]#\"}
+            value=${value%%\"*}
+            if [[ ${data[-8,-1]} == *\}[[:space:]]# && ${#parts} -gt 1 ]]; then
+                key="$value|${#data}"
+                typeset -g __awscli_sso_ext_stamp=$stamp __awscli_sso_ext_file_key=$key
+                typeset -gi __awscli_sso_ext_read_at=$EPOCHSECONDS
+            else
+                key='?' __awscli_sso_ext_stamp=''
+            fi
+            data='' parts=()
+        fi
+    fi
+    key+="|${AWS_SSO_EXT_TOKEN_FILE-}|${AWS_PROFILE-}|${AWS_SSO_EXT_ROLE-}|${AWS_SSO_EXT_ACCOUNT-}|${AWS_REGION-}|${AWS_DEFAULT_REGION-}|${AWS_SSO_EXT_SESSION-}|${AWS_SSO_EXT_EXPIRATION-}"
+    if [[ $key != "${__awscli_sso_ext_rendered-}" || $key == '?'* ]] ||
+        (( EPOCHSECONDS >= ${__awscli_sso_ext_next:-0} )); then
+        __awscli_sso_ext_prompt_render
+        typeset -g __awscli_sso_ext_rendered=$key
+    fi
+    [[ -z ${__awscli_sso_ext_auto-} ]] || __awscli_sso_ext_prompt_place "$__awscli_sso_ext_options"
+    builtin return __awscli_sso_ext_status
 }

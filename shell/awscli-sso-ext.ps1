@@ -686,9 +686,10 @@ function global:__awscli_sso_ext_complete {
     } elseif ($command -ceq 'sso-status' -and $prev -ceq '--output') {
         $ours = @('table', 'json', 'text')
     } elseif ($command -ceq 'sso-switch' -and $typed.StartsWith('-')) {
-        $ours = @('--unset', '--verify', '--no-login', '--no-browser')
+        $ours = @('--unset', '--verify', '--no-login', '--no-browser', '--use-device-code')
     } elseif ($command -ceq 'sso-env' -and $typed.StartsWith('-')) {
-        $ours = @('--profile', '--format', '--credentials', '--unset', '--no-login', '--no-browser')
+        $ours = @('--profile', '--format', '--credentials', '--unset', '--no-login', '--no-browser',
+            '--use-device-code')
     } elseif ($command -ceq 'sso-status' -and $typed.StartsWith('-')) {
         $ours = @('--profile', '--output')
     }

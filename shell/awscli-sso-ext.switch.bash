@@ -21,6 +21,56 @@
 #
 # The index is data: its lines are compared, never evaluated; only a code file is.
 
+# Whether aws's arguments ask for sso-switch (global options and their values skipped), and
+# not for its help or the version: `aws sso-switch help` prints a manual, never for eval.
+__awscli_sso_ext_is_switch() {
+    while (($# > 0)); do
+        case $1 in
+            --region | --profile | --output | --endpoint-url | --query | --color | --ca-bundle | \
+                --cli-read-timeout | --cli-connect-timeout | --cli-binary-format)
+                (($# > 1)) || builtin return 1
+                builtin shift 2
+                ;;
+            --version) builtin return 1 ;;
+            -*) builtin shift ;;
+            sso-switch) break ;;
+            *) builtin return 1 ;;
+        esac
+    done
+    (($# > 0)) || builtin return 1
+    builtin shift
+    while (($# > 0)); do
+        case $1 in
+            help | --version) builtin return 1 ;;
+        esac
+        builtin shift
+    done
+    builtin return 0
+}
+
+# Capture, check, then eval: the code reaches eval whole and only when `aws` exited 0, so a
+# failed switch leaves every variable as it was. `aws sso-switch NAME`, `-` or `--unset`
+# alone first ask the index the plugin keeps (AWS_SSO_SWITCH_FAST=0: never).
+__awscli_sso_ext_switch() {
+    builtin local __awscli_sso_ext_code __awscli_sso_ext_previous
+    if (($# == 2)) && [[ $1 == sso-switch && ${AWS_SSO_SWITCH_FAST-} != 0 ]] &&
+        __awscli_sso_ext_switch_code "$2"; then
+        builtin eval "$__awscli_sso_ext_code"
+        builtin return
+    fi
+    __awscli_sso_ext_code=$(AWS_SSO_EXT_SHELL=bash command aws "$@") || builtin return
+    builtin eval "$__awscli_sso_ext_code"
+}
+
+# What `aws` runs when its arguments hold the word sso-switch.
+__awscli_sso_ext_aws() {
+    if __awscli_sso_ext_is_switch "$@"; then
+        __awscli_sso_ext_switch "$@"
+    else
+        command aws "$@"
+    fi
+}
+
 # Whether the index $1 covers the file $2 recorded as $3 (present or absent): an index newer
 # than the file, or a file still absent.
 __awscli_sso_ext_index_covers() {

@@ -21,6 +21,57 @@
 # The index is data: its lines are compared, never evaluated; only a code file is. fish
 # reads a long line into a list at once (`read -a -d \t`), so each list is one line there.
 
+# Whether aws's arguments ask for sso-switch (global options and their values skipped), and
+# not for its help or the version, whose text must never be sourced.
+function __awscli_sso_ext_is_switch
+    while set -q argv[1]
+        switch $argv[1]
+            case --region --profile --output --endpoint-url --query --color --ca-bundle \
+                --cli-read-timeout --cli-connect-timeout --cli-binary-format
+                set -q argv[2]; or return 1
+                set -e argv[1..2]
+            case --version
+                return 1
+            case '-*'
+                set -e argv[1]
+            case sso-switch
+                set -e argv[1]
+                builtin contains -- help $argv; and return 1
+                builtin contains -- --version $argv; and return 1
+                return 0
+            case '*'
+                return 1
+        end
+    end
+    return 1
+end
+
+# Capture, check, then source: the code runs whole and only when `aws` exited 0. It comes
+# through a pipe into `read -z` (byte for byte) rather than a command substitution, which
+# would get no stdin when ours is redirected (a login may read it). `aws sso-switch NAME`,
+# `-` or `--unset` alone first try the index the plugin keeps (AWS_SSO_SWITCH_FAST=0: never).
+function __awscli_sso_ext_switch
+    if test (count $argv) -eq 2 -a "$argv[1]" = sso-switch -a "$AWS_SSO_SWITCH_FAST" != 0
+        and __awscli_sso_ext_switch_fast $argv[2]
+        return 0
+    end
+    AWS_SSO_EXT_SHELL=fish command aws $argv | read -lz __awscli_sso_ext_code
+    set -l __awscli_sso_ext_status $pipestatus[1]
+    if test $__awscli_sso_ext_status -ne 0
+        return $__awscli_sso_ext_status
+    end
+    builtin printf '%s' $__awscli_sso_ext_code | builtin source
+end
+
+# What `aws` runs when its arguments hold the word sso-switch.
+function __awscli_sso_ext_aws
+    if __awscli_sso_ext_is_switch $argv
+        __awscli_sso_ext_switch $argv
+    else
+        command aws $argv
+    end
+end
+
 # Whether the index $argv[1] covers the file $argv[2] recorded as $argv[3] (present or
 # absent): an index newer than the file, or a file still absent.
 function __awscli_sso_ext_index_covers --description 'Whether the switch index is newer than a file'

@@ -33,6 +33,59 @@ function __awscli_sso_ext_private {
     esac
 }
 
+# Whether aws's arguments ask for sso-switch (global options and their values skipped), and
+# not for its help or the version: `aws sso-switch help` prints a manual, never for eval.
+function __awscli_sso_ext_is_switch {
+    builtin emulate -L zsh
+    while (( $# > 0 )); do
+        case $1 in
+            (--region|--profile|--output|--endpoint-url|--query|--color|--ca-bundle|--cli-read-timeout|--cli-connect-timeout|--cli-binary-format)
+                (( $# > 1 )) || builtin return 1
+                builtin shift 2
+                ;;
+            (--version) builtin return 1 ;;
+            (-*) builtin shift ;;
+            (sso-switch) break ;;
+            (*) builtin return 1 ;;
+        esac
+    done
+    (( $# > 0 )) || builtin return 1
+    builtin shift
+    while (( $# > 0 )); do
+        case $1 in
+            (help|--version) builtin return 1 ;;
+        esac
+        builtin shift
+    done
+    builtin return 0
+}
+
+# Capture, check, then eval: the code reaches eval whole and only when `aws` exited 0, so a
+# failed switch leaves every variable as it was (`export` is global in zsh even here).
+# `aws sso-switch NAME`, `-` or `--unset` alone first ask the index the plugin keeps
+# (AWS_SSO_SWITCH_FAST=0: never).
+function __awscli_sso_ext_switch {
+    builtin emulate -L zsh
+    builtin local __awscli_sso_ext_code __awscli_sso_ext_previous
+    if (( $# == 2 )) && [[ $1 == sso-switch && ${AWS_SSO_SWITCH_FAST-} != 0 ]] &&
+        __awscli_sso_ext_switch_code "$2"; then
+        builtin eval "$__awscli_sso_ext_code"
+        builtin return
+    fi
+    __awscli_sso_ext_code=$(AWS_SSO_EXT_SHELL=zsh command aws "$@") || builtin return
+    builtin eval "$__awscli_sso_ext_code"
+}
+
+# What `aws` runs when its arguments hold the word sso-switch.
+function __awscli_sso_ext_aws {
+    builtin emulate -L zsh
+    if __awscli_sso_ext_is_switch "$@"; then
+        __awscli_sso_ext_switch "$@"
+    else
+        command aws "$@"
+    fi
+}
+
 # Whether the index $1 covers the file $2 recorded as $3 (present or absent): an index newer
 # than the file, or a file still absent.
 function __awscli_sso_ext_index_covers {

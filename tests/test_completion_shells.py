@@ -312,7 +312,7 @@ def fish_complete(env: dict, *lines: str, between: str = "") -> list:
 
 def test_fish_lists_exactly_the_profiles_botocore_sees(home, aws_files, fake_cli):
     env = hook_environment(home, fake_cli, **aws_files)
-    script = "\n".join([driver("fish").source_line(), "__awscli_sso_ext_profiles"])
+    script = "\n".join([driver("fish").source_line(), "__awscli_sso_ext_complete profiles"])
     assert run_script("fish", script, env).splitlines() == EXPECTED
     switch, env_profile, spaces = fish_complete(
         env, "aws sso-switch my", "aws sso-env --profile prof-99", "aws s3 ls --profile my\\ t"

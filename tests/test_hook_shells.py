@@ -282,7 +282,9 @@ SCANS = [
 
 @pytest.mark.parametrize("shell", HOOK_SHELLS)
 def test_switch_is_recognised_after_global_options(shell, home):
-    lines = [driver(shell).source_line()]
+    # The scan loads with the rest of the switch, at the first `aws ... sso-switch ...`.
+    load = "__awscli_sso_ext_load switch" if shell == "fish" else "__awscli_sso_ext_switch_load"
+    lines = [driver(shell).source_line(), load]
     for words, _expected in SCANS:
         quoted = " ".join(driver(shell).quote(word) for word in words)
         lines.append(f"__awscli_sso_ext_is_switch {quoted} && echo yes || echo no")
@@ -312,19 +314,18 @@ STATE = {
     "zsh": "{ print -rl -- ${(k)functions}; echo @@; print -rl -- ${(k)parameters}; echo @@; functions; }",
     "fish": "begin; functions -a -n; echo @@; set -n; echo @@; functions aws __awscli_sso_ext_switch 2>/dev/null; or :; end",
 }
-OURS = {"aws", "__awscli_sso_ext_is_switch", "__awscli_sso_ext_switch"}
-# The fast switch (tests/test_switch_fast.py): stand-ins until awscli-sso-ext.switch.EXT is
-# sourced at the first switch.
+OURS = {"aws"}  # the scan and the plugin path load with the fast switch
+# The fast switch (tests/test_switch_fast.py): its loader, until awscli-sso-ext.switch.EXT is
+# sourced at the first `aws ... sso-switch ...`.
 FAST_SWITCH_FUNCTIONS = {
-    "bash": {"__awscli_sso_ext_switch_code", "__awscli_sso_ext_switch_load"},
-    "zsh": {"__awscli_sso_ext_switch_code", "__awscli_sso_ext_switch_load"},
-    "fish": {"__awscli_sso_ext_switch_fast", "__awscli_sso_ext_switch_load"},
+    "bash": {"__awscli_sso_ext_switch_load"},
+    "zsh": {"__awscli_sso_ext_switch_load"},
+    "fish": {"__awscli_sso_ext_load"},  # one loader for every part; the switch is all in its file
 }
 # Profile completion (tests/test_completion_*.py).
 COMPLETION_FUNCTIONS = {
     "bash": {  # the rest is in awscli-sso-ext.complete.bash, sourced at the first TAB
         "__awscli_sso_ext_complete",
-        "__awscli_sso_ext_complete_adopt",
         "__awscli_sso_ext_complete_first_prompt",
         "__awscli_sso_ext_complete_load",
     },
@@ -334,43 +335,19 @@ COMPLETION_FUNCTIONS = {
         "__awscli_sso_ext_complete_first_prompt",
         "__awscli_sso_ext_complete_load",
     },
-    "fish": {  # stand-ins until awscli-sso-ext.complete.fish is sourced at the first TAB
-        "__awscli_sso_ext_at_command",
-        "__awscli_sso_ext_command_is",
-        "__awscli_sso_ext_complete_load",
-        "__awscli_sso_ext_delegate",
-        "__awscli_sso_ext_delegates",
-        "__awscli_sso_ext_profiles",
-        "__awscli_sso_ext_wants_profile",
-    },
+    "fish": {"__awscli_sso_ext_complete"},  # what every entry calls; it loads the rest
 }
-# The prompt segment (tests/test_prompt_*.py).
-PROMPT_FUNCTIONS = {  # stand-ins until awscli-sso-ext.prompt.EXT is sourced at the first render
-    "bash": {
-        "aws_sso_prompt",
-        "__awscli_sso_ext_prompt_load",
-        "__awscli_sso_ext_prompt_place",
-        "__awscli_sso_ext_prompt_render",
-        "__awscli_sso_ext_prompt_update",
-    },
+# The prompt segment (tests/test_prompt_*.py): the entries only, until awscli-sso-ext.prompt.EXT
+# is sourced at the first prompt with a profile.
+PROMPT_FUNCTIONS = {
+    "bash": {"aws_sso_prompt", "__awscli_sso_ext_prompt_load", "__awscli_sso_ext_prompt_update"},
     "zsh": {
         "aws_sso_prompt",
         "prompt_aws_sso",
         "__awscli_sso_ext_prompt_load",
-        "__awscli_sso_ext_prompt_place",
-        "__awscli_sso_ext_prompt_render",
         "__awscli_sso_ext_prompt_update",
     },
-    "fish": {
-        "aws_sso_prompt",
-        "__awscli_sso_ext_json_field",
-        "__awscli_sso_ext_now",
-        "__awscli_sso_ext_prompt_load",
-        "__awscli_sso_ext_prompt_place",
-        "__awscli_sso_ext_prompt_render",
-        "__awscli_sso_ext_prompt_update",
-        "__awscli_sso_ext_return",
-    },
+    "fish": {"aws_sso_prompt", "__awscli_sso_ext_now", "__awscli_sso_ext_prompt_update"},
 }
 VOLATILE = {"_", "BASH_ARGC", "BASH_ARGV", "BASH_LINENO", "BASH_SOURCE", "funcfiletrace"}
 

@@ -62,15 +62,16 @@ def completions(text: str, shell: str) -> tuple:
     options: dict = {}
     values: dict = {}
     if shell == "fish":
-        for command, option, listed in re.findall(
-            r"^complete -c aws -n '__awscli_sso_ext_command_is ([\w-]+)' -l ([\w-]+)(?: -x -a "
-            r"'([^']*)')?",
+        for commands, option, listed in re.findall(
+            r"^complete -c aws -n '__awscli_sso_ext_complete command_is ([\w -]+)' -l ([\w-]+)"
+            r"(?: -x -a '([^']*)')?",
             text,
             re.M,
         ):
-            options.setdefault(command, []).append(f"--{option}")
-            if listed:
-                values[(command, f"--{option}")] = words(listed)
+            for command in commands.split():
+                options.setdefault(command, []).append(f"--{option}")
+                if listed:
+                    values[(command, f"--{option}")] = words(listed)
         # A `complete -l` without a condition offers the option after every command.
         everywhere = re.findall(r"^complete -c aws -l ([\w-]+)", text, re.M)
         for command in options:
@@ -89,10 +90,13 @@ def completed_commands(text: str, shell: str) -> tuple:
     pattern = {
         "bash": r"for word in (sso-[^;]+); do",
         "zsh": r"compadd (sso-[\w -]+)$",
-        "fish": r"^complete -c aws -n __awscli_sso_ext_at_command -f -a ([\w-]+)",
+        "fish": r"^complete -c aws -n '__awscli_sso_ext_complete at_command' -f -a '(.*)'",
         "powershell": r"\$delegated \+= (@\([^)]*\))",
     }[shell]
-    return tuple(word for listed in re.findall(pattern, text, re.M) for word in words(listed))
+    found = re.findall(pattern, text, re.M)
+    if shell == "fish":  # one list of `name\\t"what it does"` entries
+        return tuple(re.findall(r"(sso-[\w-]+)\\t", " ".join(found)))
+    return tuple(word for listed in found for word in words(listed))
 
 
 def prompt_colours(text: str, shell: str) -> dict:
@@ -267,7 +271,7 @@ MUTATIONS = [
     ("fish", "sso-switch' -l verify", "sso-env' -l verify", "sso-switch options"),
     ("fish", "set -l colours ok 32", "set -l colours ok 92", "prompt colours"),
     ("fish", "set -l warn 15", "set -l warn 10", "prompt option defaults"),
-    ("fish", "-f -a sso-status", "-f -a sso-stats", "our commands"),
+    ("fish", "sso-status\\t", "sso-stats\\t", "our commands"),
     ("powershell", "'--ca-bundle', ", "", "options that take a value"),
     (
         "powershell",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from conftest import (
@@ -215,4 +218,71 @@ def test_the_clock_is_chosen_by_what_fish_and_the_platform_give(home):
             text=True,
         ).stdout.split()
     )
-    assert result.stdout.strip() == ("path" if has_path else "proc")
+    has_proc = all(os.access(f"/proc/{name}", os.R_OK) for name in ("stat", "uptime"))
+    # /proc first: read without a command substitution, it is the cheapest clock.
+    assert result.stdout.strip() == ("proc" if has_proc else "path" if has_path else "date")
+
+
+# --- The usual prompt: no command substitution, the same answers ------------------------
+
+
+def test_a_token_that_gains_or_loses_its_refresh_token_shows_at_the_next_prompt(home):
+    expires = at(minutes=9, seconds=30)
+    token = token_file(home, expiresAt=expires)
+    plain = json.loads(token.read_text())
+    renewable = {**plain, **REFRESHABLE}
+    show = 'echo "$AWS_SSO_PROMPT_TEXT"'
+    script = "\n".join(
+        [
+            f"__awscli_sso_ext_prompt_update; __awscli_sso_ext_prompt_update; {show}",
+            f"printf '%s' {fish_quote(json.dumps(renewable))} > {fish_quote(str(token))}",
+            f"__awscli_sso_ext_prompt_update; {show}",
+            f"printf '%s\\n' {fish_quote(json.dumps(plain))} > {fish_quote(str(token))}",
+            f"__awscli_sso_ext_prompt_update; {show}",
+        ]
+    )
+    out = render(home, sso_env(token), script)
+    assert [line.split()[-1] for line in out[:3]] == ["9m", "9m+", "9m"]
+
+
+def test_a_prompt_renders_again_when_due_and_not_before(home):
+    """The deadline is kept in the clock's own seconds: options changed between renders show
+    once it has passed, and a prompt before it keeps the last text."""
+    token = token_file(home, expiresAt=at(hours=2, minutes=13, seconds=30))
+    show = 'echo "$AWS_SSO_PROMPT_TEXT"'
+    script = "\n".join(
+        [
+            f"__awscli_sso_ext_prompt_update; {show}",
+            "set -gx AWS_SSO_PROMPT_FORMAT '<{profile}>'",
+            f"__awscli_sso_ext_prompt_update; {show}",
+            "set -g __awscli_sso_ext_next_tick 0",
+            f"__awscli_sso_ext_prompt_update; {show}",
+            'echo "$__awscli_sso_ext_clock $__awscli_sso_ext_next_tick"',
+        ]
+    )
+    out = render(home, sso_env(token), script)
+    assert out[0].endswith(" 2h13m") and out[1] == out[0]
+    assert out[2] == "<staging>"
+    clock, deadline = out[3].split()
+    # A minute at most ahead, in the clock's seconds (uptime with /proc, epoch otherwise).
+    now = (
+        float(Path("/proc/uptime").read_text().split()[0])
+        if clock == "proc"
+        else datetime.now(timezone.utc).timestamp()
+    )
+    assert now - 2 <= int(deadline) <= now + 62
+
+
+def test_a_torn_token_file_keeps_the_last_text_in_the_usual_prompt(home):
+    token = token_file(home, expiresAt=at(hours=3, seconds=30))
+    whole = token.read_text()
+    show = 'echo "$AWS_SSO_PROMPT_TEXT"'
+    script = "\n".join(
+        [
+            f"__awscli_sso_ext_prompt_update; __awscli_sso_ext_prompt_update; {show}",
+            f"printf '%s' {fish_quote(whole[:-30])} > {fish_quote(str(token))}",
+            f"__awscli_sso_ext_prompt_update; {show}",
+        ]
+    )
+    out = render(home, sso_env(token), script)
+    assert [line.split()[-1] for line in out[:2]] == ["3h0m", "3h0m"]

@@ -22,6 +22,7 @@ from conftest import (
     write_token,
 )
 from hostile import HOSTILE_NAME, profile_header
+from process_runner import process
 
 from awscli_sso_ext import process_credentials
 from awscli_sso_ext.credentials import credential_cache_file
@@ -40,7 +41,6 @@ CONFIG = config(
     ),
     corp_session(sso_registration_scopes="sso:account:access"),
 )
-CONSOLE_SCRIPT = VENV_BIN / "aws-sso-ext"
 JS_SDK = ROOT / ".ci" / "js-sdk" / "node_modules"
 
 
@@ -74,16 +74,6 @@ def stub_path(tmp_path: Path, env: dict) -> dict:
     (folder / "aws").chmod(0o755)
     return dict(
         env, PATH=os.pathsep.join([str(folder), env["PATH"]]), STUB_CALLS=str(tmp_path / "calls")
-    )
-
-
-def process(env: dict, *args: str, python_flags: tuple = ()) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, *python_flags, str(CONSOLE_SCRIPT), "process", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import clean_environment
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_process_credentials import process
+from process_runner import process
 
 from awscli_sso_ext import process_credentials
 from awscli_sso_ext.credentials import credential_cache_file

@@ -484,7 +484,7 @@ def test_the_powershell_hook_would_evaluate_what_the_plugin_prints(home):
     from collections import Counter
 
     from conftest import hook_file
-    from test_powershell_grammar import statement_shapes
+    from powershell_syntax import statement_shapes
 
     prepare(home)
     run_plugin(home)

@@ -57,7 +57,7 @@ def test_the_prompt_shows_a_login_session_expiry_after_a_real_switch(shell, home
     shown = typist.run('printf \'[%s|%s]\\n\' "$AWS_SSO_PROMPT_TEXT" "$AWS_SSO_PROMPT_STATE"')
     assert "[signin Admin@123456789012 us-west-2 12m|" in shown, shown
     # The SDK renews the access token in the file: the next prompt shows the new time.
-    write_login_token(home, LOGIN_ARN, 2 * 3600 + 40 * 60)
+    write_login_token(home, LOGIN_ARN, 2 * 3600 + 40 * 60 + 30)
     typist.run(":")  # the prompt drawn after this command reads the file again
     shown = typist.run('printf \'[%s|%s]\\n\' "$AWS_SSO_PROMPT_TEXT" "$AWS_SSO_PROMPT_STATE"')
     assert "[signin Admin@123456789012 us-west-2 2h40m|ok]" in shown, shown

@@ -241,7 +241,7 @@ def test_a_token_that_gains_or_loses_its_refresh_token_shows_at_the_next_prompt(
             f"__awscli_sso_ext_prompt_update; {show}",
         ]
     )
-    out = render(home, sso_env(token), script)
+    out = render("fish", home, sso_env(token), script)
     assert [line.split()[-1] for line in out[:3]] == ["9m", "9m+", "9m"]
 
 
@@ -260,7 +260,7 @@ def test_a_prompt_renders_again_when_due_and_not_before(home):
             'echo "$__awscli_sso_ext_clock $__awscli_sso_ext_next_tick"',
         ]
     )
-    out = render(home, sso_env(token), script)
+    out = render("fish", home, sso_env(token), script)
     assert out[0].endswith(" 2h13m") and out[1] == out[0]
     assert out[2] == "<staging>"
     clock, deadline = out[3].split()
@@ -284,5 +284,5 @@ def test_a_torn_token_file_keeps_the_last_text_in_the_usual_prompt(home):
             f"__awscli_sso_ext_prompt_update; {show}",
         ]
     )
-    out = render(home, sso_env(token), script)
+    out = render("fish", home, sso_env(token), script)
     assert [line.split()[-1] for line in out[:2]] == ["3h0m", "3h0m"]

@@ -9,6 +9,7 @@ from typing import Any
 from awscli_sso_ext import tokens
 from awscli_sso_ext.errors import OperationFailed
 from awscli_sso_ext.failures import explain
+from awscli_sso_ext.oidc_members import call
 from awscli_sso_ext.profiles import SsoTarget
 from awscli_sso_ext.waiting import WaitingLine
 
@@ -184,9 +185,13 @@ class Login:
         if cached is not None and self._reuses(cached):
             return cached
         name = target.session_name or str(int(time.time()))
-        request: dict[str, Any] = {"clientName": f"botocore-client-{name}", "clientType": "public"}
-        request.update(self._registration_request())
-        answer = client.register_client(**request)
+        request = self._registration_request()
+        answer = call(
+            client,
+            "RegisterClient",
+            {"clientName": f"botocore-client-{name}", "clientType": "public"},
+            request,
+        )
         registration = tokens.Registration(
             client_id=answer["clientId"],
             client_secret=answer["clientSecret"],

@@ -14,6 +14,7 @@ from awscli_sso_ext import tokens
 from awscli_sso_ext.errors import OperationFailed
 from awscli_sso_ext.login import Login, utc_now
 from awscli_sso_ext.loopback import CallbackListener, Redirect
+from awscli_sso_ext.oidc_members import call
 from awscli_sso_ext.waiting import WaitingLine
 
 GRANT_TYPES = ["authorization_code", "refresh_token"]
@@ -22,15 +23,6 @@ DEFAULT_SCOPE = "sso:account:access"  # what the CLI asks for when none is confi
 REGISTERED_REDIRECT_URI = "http://127.0.0.1/oauth/callback"
 AUTHORIZATION_TIMEOUT = 600  # seconds the browser has to come back, as in the CLI
 _PROBE_EVENT = "before-call.sso-oidc.RegisterClient"
-
-
-def supported(session: Any) -> bool:
-    """Whether the host's botocore knows the PKCE members of RegisterClient and CreateToken
-    (older ones, like Debian's AWS CLI v2 2.9, refuse them before sending)."""
-    model = session.get_service_model("sso-oidc")
-    register = model.operation_model("RegisterClient").input_shape.members
-    create = model.operation_model("CreateToken").input_shape.members
-    return "grantTypes" in register and "redirectUris" in register and "codeVerifier" in create
 
 
 def new_verifier() -> str:
@@ -121,13 +113,16 @@ class PkceLogin(Login):
             listener.close()
         code = self._code(redirect)
         try:
-            answer = client.create_token(
-                grantType="authorization_code",
-                clientId=registration.client_id,
-                clientSecret=registration.client_secret,
-                redirectUri=listener.redirect_uri,
-                codeVerifier=verifier,
-                code=code,
+            answer = call(
+                client,
+                "CreateToken",
+                {
+                    "grantType": "authorization_code",
+                    "clientId": registration.client_id,
+                    "clientSecret": registration.client_secret,
+                    "code": code,
+                },
+                {"redirectUri": listener.redirect_uri, "codeVerifier": verifier},
             )
         except client.exceptions.InvalidGrantException:
             raise OperationFailed(

@@ -75,11 +75,9 @@ def login_for(
     reason = device_code_reason(target, use_device_code=use_device_code)
     options = {"open_browser": open_browser, "stderr": stderr, "refused": refused}
     if reason is None:
-        from awscli_sso_ext.pkce import PkceLogin, supported
+        from awscli_sso_ext.pkce import PkceLogin
 
-        if supported(session):
-            return PkceLogin(session, profile_name, target, settings=settings, **options)
-        reason = "this AWS CLI's botocore predates the authorization code flow (PKCE)"
+        return PkceLogin(session, profile_name, target, settings=settings, **options)
     return DeviceLogin(session, profile_name, target, settings=settings, reason=reason, **options)
 
 

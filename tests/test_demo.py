@@ -205,9 +205,8 @@ def test_demo_logs_in_switches_and_leaves_nothing(demo, cli):
             "the bash hook registers no completer for aws yet: TAB not tried", stacklevel=1
         )
         session.tmux.line("aws sso-switch staging")
-    # v1 signs in with PKCE (the demo's browser follows the sandbox's redirect); Debian's v2,
-    # whose botocore predates PKCE, with the device code.
-    address = r"/authorize\?response_type=code" if cli == "v1" else r"/device\?user_code="
+    # Both CLIs sign in with PKCE (the demo's browser follows the sandbox's redirect).
+    address = r"/authorize\?response_type=code"
     session.tmux.wait(rf"open http://127\.0\.0\.1:\d+{address}", after=offset)
     session.tmux.wait(r"\(demo\) A browser would open", after=offset)
     session.tmux.wait(r"^Logged in to https://d-1234567890\.awsapps\.com/start", after=offset)

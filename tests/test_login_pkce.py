@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import HEADLESS, START_URL, V2_AWS, clean_environment, require
+from conftest import HEADLESS, START_URL, V2_AWS, AwsCli, clean_environment, require
 from login_world import (
     DEV,
     SESSION_FIELDS,
@@ -57,13 +57,17 @@ def switched_with_standin(world, tmp_path: Path) -> str:
     return result.stderr.decode()
 
 
-# Debian's v2 2.9 ships a botocore without the PKCE members: it falls back (tested below),
-# and reads and renews what v1 wrote.
-ON_V1 = pytest.mark.parametrize("aws_cli", ["v1"], indirect=True)
+V2_BOTOCORE_DATA = Path("/usr/lib/python3/dist-packages/awscli/botocore/data")
 ON_V2 = pytest.mark.parametrize("aws_cli", ["v2"], indirect=True)
 
 
-@ON_V1
+def plain_v2(world) -> tuple[AwsCli, dict]:
+    """Debian's v2 without our plugin on the same home, and the environment it needs."""
+    require(V2_AWS.exists(), "Debian's AWS CLI v2")
+    _cli, plain = other_cli(world)  # its config copy without our [plugins] section
+    return AwsCli("v2", V2_AWS, ""), plain
+
+
 def test_pkce_login_end_to_end_and_every_client_renews_its_cache(world, tmp_path):
     stderr = switched_with_standin(world, tmp_path)
     environment, record = standin(tmp_path)  # the same stand-in, and the pages it ended on
@@ -89,8 +93,7 @@ def test_pkce_login_end_to_end_and_every_client_renews_its_cache(world, tmp_path
     assert set(written) == SESSION_FIELDS
     assert written["startUrl"] == START_URL and written["region"] == "eu-west-1"
     # Debian's v2 and boto3 use the login, and renew it by themselves once it is due.
-    cli, plain = other_cli(world)
-    require(V2_AWS.exists(), "Debian's AWS CLI v2")
+    cli, plain = plain_v2(world)
     assert caller(world, "dev", cli, **plain)["Account"] == DEV
     age_token(path, 5)
     shutil.rmtree(world.home / ".aws" / "cli" / "cache")  # v2's role keys would spare the token
@@ -113,7 +116,6 @@ def test_pkce_login_end_to_end_and_every_client_renews_its_cache(world, tmp_path
     ],
     ids=["wrong-state", "wrong-verifier", "denied"],
 )
-@ON_V1
 def test_a_tampered_or_refused_sign_in_fails_and_saves_nothing(world, tmp_path, settings, message):
     if "STANDIN_DECISION" in settings:
         world.sandbox.approve_after = None  # the consent page is shown and answered
@@ -131,7 +133,6 @@ def test_a_tampered_or_refused_sign_in_fails_and_saves_nothing(world, tmp_path, 
     assert record.exists()
 
 
-@ON_V1
 def test_the_consent_page_is_followed_like_a_user_clicking_allow(world, tmp_path):
     world.sandbox.approve_after = None
     environment, record = standin(tmp_path)
@@ -162,20 +163,27 @@ def test_the_device_code_where_pkce_cannot_work_said_in_one_line(
     stderr = result.stderr.decode()
     assert result.returncode == 0, stderr
     said = [line for line in stderr.splitlines() if line.startswith("Logging in with a device")]
-    if world.cli.label == "v2" and profile == "dev" and not args and "BROWSER" not in settings:
-        reason = "predates the authorization code flow"  # Debian's botocore: SSH/display win
-        if "SSH" in next(iter(settings)):
-            reason = "this is an SSH session"
     assert len(said) == 1 and reason in said[0], stderr
     assert len(world.sandbox.calls("StartDeviceAuthorization")) == 1
     assert not world.sandbox.calls("Authorize")
 
 
 @ON_V2
-def test_debian_v2_whose_botocore_predates_pkce_falls_back_to_the_device_code(world, tmp_path):
+def test_a_botocore_without_the_pkce_members_still_signs_in_with_pkce(world, tmp_path):
+    """Debian's v2 2.9's model has no grantTypes, redirectUris, issuerUrl or codeVerifier:
+    they reach the service all the same, in the calls its botocore sends."""
+    model = json.loads(next(V2_BOTOCORE_DATA.glob("sso-oidc/*/service-2.json")).read_text())
+    assert "grantTypes" not in model["shapes"]["RegisterClientRequest"]["members"]
+    assert "codeVerifier" not in model["shapes"]["CreateTokenRequest"]["members"]
     stderr = switched_with_standin(world, tmp_path)
-    assert "predates the authorization code flow (PKCE)" in stderr
-    assert len(world.sandbox.calls("StartDeviceAuthorization")) == 1
+    assert "device code" not in stderr and not world.sandbox.calls("StartDeviceAuthorization")
+    (register,) = world.sandbox.calls("RegisterClient")
+    assert register.params["grantTypes"] == ["authorization_code", "refresh_token"]
+    assert register.params["redirectUris"] == ["http://127.0.0.1/oauth/callback"]
+    assert register.params["issuerUrl"] == START_URL
+    (create,) = world.sandbox.calls("CreateToken")
+    assert len(create.params["codeVerifier"]) == 64
+    assert create.params["redirectUri"].startswith("http://127.0.0.1:")
 
 
 def waiting_browser(tmp_path: Path) -> tuple[str, Path]:
@@ -204,7 +212,6 @@ def address_seen(seen: Path, timeout: float = 30) -> str:
     return seen.read_text()
 
 
-@ON_V1
 def test_three_pkce_logins_at_once_ask_the_browser_once(world, tmp_path):
     environment, _record = standin(tmp_path)
     commands = [str(world.cli.executable), "sso-switch", "dev"]
@@ -220,7 +227,6 @@ def test_three_pkce_logins_at_once_ask_the_browser_once(world, tmp_path):
     assert len(world.sandbox.calls("CreateToken")) == 1
 
 
-@ON_V1
 def test_ctrl_c_while_the_browser_is_out_changes_nothing_and_closes_the_port(world, tmp_path):
     process, seen = switch_with_idle_browser(world, tmp_path)
     redirect_uri = parse_qs(urlsplit(address_seen(seen)).query)["redirect_uri"][0]
@@ -233,7 +239,6 @@ def test_ctrl_c_while_the_browser_is_out_changes_nothing_and_closes_the_port(wor
         urllib.request.urlopen(redirect_uri + "?code=x&state=y", timeout=5)
 
 
-@ON_V1
 def test_the_listener_ignores_what_is_not_its_answer_then_takes_the_real_one(world, tmp_path):
     """Other paths, a request without code or state, and the real redirect last."""
     process, seen = switch_with_idle_browser(world, tmp_path)
@@ -318,7 +323,6 @@ def test_which_flow_fits_here(tmp_path, environ, markers, expected):
     assert "legacy" in device_code_reason(legacy, use_device_code=False, environ=environ)
 
 
-@ON_V1
 def test_with_no_browser_the_printed_address_is_enough(world, tmp_path):
     """No browser is started; the user opens the address printed on stderr (urllib here)."""
     environment, record = standin(tmp_path)
@@ -345,7 +349,6 @@ def test_with_no_browser_the_printed_address_is_enough(world, tmp_path):
     assert not record.exists()  # the stand-in browser was never started
 
 
-@ON_V1
 def test_a_revoked_session_signs_in_again_with_pkce_for_role_keys(world, tmp_path):
     environment, _record = standin(tmp_path)
     assert switch(world, "dev", **environment).returncode == 0
